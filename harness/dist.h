@@ -1,0 +1,45 @@
+#pragma once
+// The Flink distribution under test and the files tmfault ships beside it.
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tmfault {
+
+/// A problem with the environment (java, Flink, out/ ...): message + hint. Exit code 3.
+class EnvironmentError : public std::runtime_error {
+ public:
+  EnvironmentError(const std::string& what, std::string hint)
+      : std::runtime_error(what), hint_(std::move(hint)) {}
+  const std::string& hint() const { return hint_; }
+
+ private:
+  std::string hint_;
+};
+
+struct FlinkDist {
+  std::string version;                  ///< e.g. "1.20.5"
+  std::filesystem::path lib;            ///< Flink's lib/ (jars)
+  std::filesystem::path java;           ///< the java executable
+  std::vector<std::string> java_opts_all;  ///< env.java.opts.all of Flink's shipped config (JDK 17)
+  std::filesystem::path log4j_config;   ///< log4j-console.properties to copy into each conf dir
+  std::filesystem::path workloads_jar;  ///< tmfault-workloads.jar
+  std::vector<std::filesystem::path> classpath;  ///< lib jars in bin/config.sh order
+};
+
+struct DistOptions {
+  std::filesystem::path project_dir;    ///< the tmfault checkout (ci/, workloads/)
+  std::optional<std::string> version;   ///< default: ci/flink-version
+  std::optional<std::filesystem::path> flink_home;  ///< a user's unpacked distribution
+};
+
+/// Finds and checks everything; throws EnvironmentError naming what is missing and how to
+/// set it up (ci/setup).
+FlinkDist locate_dist(const DistOptions& o);
+
+/// Default project dir: $TMFAULT_PROJECT_DIR, else the source tree tmfault was built from.
+std::filesystem::path default_project_dir();
+
+}  // namespace tmfault

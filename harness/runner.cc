@@ -1,0 +1,311 @@
+#include "harness/runner.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+
+#include "cgroup/process.h"
+#include "harness/exit_status.h"
+#include "harness/flink_launch.h"
+#include "harness/log_events.h"
+#include "harness/memory_model.h"
+#include "harness/rest.h"
+
+namespace tmfault {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+namespace {
+
+constexpr Millis kTick{100};
+constexpr Millis kDeriveTimeout{60'000};
+/// After a symptom appears, how long the job may take to reach a final state.
+constexpr Millis kSettleAfterSymptom{10'000};
+
+int free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot open a socket");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw std::system_error(e, std::generic_category(), "cannot bind a loopback port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p);
+  out << text;
+  if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", p.string()));
+}
+
+/// Collects what the processes print: log files, symptom hits, milestones. Thread-safe.
+class Events {
+ public:
+  explicit Events(Clock::time_point start) : start_(start) {}
+
+  cgroup::LineSink sink(std::string source, const fs::path& log) {
+    auto file = std::make_shared<std::ofstream>(log, std::ios::app);
+    return [this, source, file](std::string_view line) {
+      std::lock_guard lock(mu_);
+      *file << line << '\n';
+      file->flush();
+      record(source, line);
+      cv_.notify_all();
+    };
+  }
+
+  void wait(Millis d) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, d, [&] { return changed_; });
+    changed_ = false;
+  }
+
+  template <class F>
+  auto with(F f) {
+    std::lock_guard lock(mu_);
+    return f(*this);
+  }
+
+  Millis since_start() const {
+    return std::chrono::duration_cast<Millis>(Clock::now() - start_);
+  }
+
+  std::vector<SymptomHit> hits;
+  Timings timings;
+  std::string job_end;
+  int rest_port = 0;
+
+ private:
+  void record(const std::string& source, std::string_view line) {
+    LineEvent e = classify_line(line);
+    Millis now = since_start();
+    if (e.symptom) {
+      hits.push_back({*e.symptom, source, std::string(line.substr(0, 2000)), now});
+      if (!timings.first_symptom) timings.first_symptom = now;
+      changed_ = true;
+    }
+    if (!e.milestone) return;
+    changed_ = true;
+    switch (*e.milestone) {
+      case Milestone::jm_ready:
+        if (source == "jm") {
+          timings.jm_ready = now;
+          rest_port = std::atoi(std::string(line.substr(line.rfind(':') + 1)).c_str());
+        }
+        break;
+      case Milestone::tm_registered: timings.tm_registered = now; break;
+      case Milestone::task_running:
+        if (!timings.job_running) timings.job_running = now;
+        break;
+      case Milestone::job_ended:
+        if (source == "jm" && job_end.empty()) job_end = job_end_state(line), timings.job_ended = now;
+        break;
+    }
+  }
+
+  Clock::time_point start_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool changed_ = false;
+};
+
+std::map<std::string, std::string> child_env(const FlinkDist& d, const fs::path& home,
+                                             const fs::path& conf) {
+  std::map<std::string, std::string> env;
+  for (const char* k : {"PATH", "HOME", "LANG", "TZ", "JAVA_HOME"})
+    if (const char* v = std::getenv(k)) env[k] = v;
+  env["FLINK_HOME"] = home.string();
+  env["FLINK_LIB_DIR"] = d.lib.string();
+  env["FLINK_CONF_DIR"] = conf.string();
+  return env;
+}
+
+/// BashJavaUtils, as bin/config.sh runs it. Fills derive_ok/derive_output/memory.
+/// Thrown when a stop was requested while waiting.
+struct Interrupted {};
+
+void derive(const FlinkDist& d, const fs::path& conf, const fs::path& dir,
+            const std::map<std::string, std::string>& env, const std::atomic<bool>* stop,
+            Observation& o) {
+  std::string output;
+  std::mutex mu;
+  auto collect = [&](std::string_view l) {
+    std::lock_guard lock(mu);
+    output.append(l).push_back('\n');
+  };
+  auto p = cgroup::Process::start({d.java, bash_java_utils_args(d, conf), env, dir, std::nullopt},
+                                  collect, collect);
+  std::optional<int> status;
+  for (auto deadline = Clock::now() + kDeriveTimeout; !status && Clock::now() < deadline;) {
+    if (stop && stop->load()) throw Interrupted();
+    status = p->wait_for(kTick);
+  }
+  write_file(dir / "derive.log", output);
+  if (!status) throw std::runtime_error("BashJavaUtils did not finish within 60s");
+  std::string error;
+  if (decode_wait_status(*status).code == 0) o.memory = parse_bash_java_utils(output, error);
+  o.derive_ok = o.memory.has_value();
+  if (!o.derive_ok) o.derive_output = output;
+}
+
+struct Cluster {
+  std::unique_ptr<cgroup::MemCgroup> jm_cg, tm_cg;
+  std::unique_ptr<cgroup::Process> jm, tm;
+
+  /// Kills everything, reaps, removes the cgroups. Records stats of the TM cgroup first.
+  void tear_down(Observation& o) {
+    if (tm_cg) {
+      try {
+        auto s = tm_cg->stats();
+        o.tm_oom_kills = s.oom_kills;
+        o.tm_peak_bytes = s.peak_bytes;
+      } catch (const std::exception&) {
+      }
+    }
+    for (auto* cg : {tm_cg.get(), jm_cg.get()})
+      if (cg) cg->signal_all(SIGKILL);
+    for (auto* p : {tm.get(), jm.get()})
+      if (p) p->signal(SIGKILL), p->wait_for(Millis(5000));
+    tm.reset(), jm.reset();
+    if (tm_cg) tm_cg->remove();
+    if (jm_cg) jm_cg->remove();
+  }
+};
+
+std::unique_ptr<cgroup::Process> launch(const FlinkDist& d, std::vector<std::string> args,
+                                        const std::map<std::string, std::string>& env,
+                                        const fs::path& dir, const cgroup::MemCgroup& cg,
+                                        Events& ev, const std::string& source) {
+  fs::path log = dir / (source + ".log");
+  write_file(dir / (source + ".cmd"), fmt::format("{} {}\n", d.java.string(), fmt::join(args, " ")));
+  return cgroup::Process::start({d.java, std::move(args), env, dir, cg.procs_file()},
+                                ev.sink(source, log), ev.sink(source, log));
+}
+
+void write_conf(const fs::path& conf, const FlinkDist& d, const FlinkOptions& options) {
+  fs::create_directories(conf);
+  write_file(conf / "config.yaml", config_yaml(options));
+  fs::copy_file(d.log4j_config, conf / "log4j-console.properties",
+                fs::copy_options::overwrite_existing);
+}
+
+/// Polls until the job ends, the TM or JM exits, the deadline passes or a stop is requested.
+void monitor(const VariantPlan& plan, const RunContext& ctx, Cluster& c, Events& ev,
+             Observation& o) {
+  auto deadline = Clock::now() + plan.timeout;
+  auto last_rest = Clock::now();
+  std::string job_id;
+  for (;;) {
+    ev.wait(kTick);
+    o.samples.push_back({ev.since_start(), c.tm_cg->usage_bytes()});
+    if (ctx.stop && ctx.stop->load()) { o.interrupted = true; return; }
+    if (auto st = c.tm->poll()) { o.tm_exit = decode_wait_status(*st); return; }
+    if (auto st = c.jm->poll()) { o.jm_exit = decode_wait_status(*st); return; }
+    auto [port, ended, symptom_at] = ev.with([](Events& e) {
+      return std::tuple{e.rest_port, !e.job_end.empty(), e.timings.first_symptom};
+    });
+    bool rest_due = port && (ended || Clock::now() - last_rest > Millis(1000));
+    if (rest_due) {
+      last_rest = Clock::now();
+      JobManagerRest rest("127.0.0.1", port);
+      if (auto job = rest.job()) {
+        job_id = job->id;
+        o.job_state = job->state;
+        if (job->state == "FINISHED" || job->state == "FAILED" || job->state == "CANCELED") {
+          if (job->state != "FINISHED") o.job_failure = rest.root_exception(job->id);
+          return;
+        }
+      }
+    }
+    if (symptom_at && ev.since_start() - *symptom_at > kSettleAfterSymptom) return;
+    if (Clock::now() > deadline) { o.timed_out = true; return; }
+  }
+}
+
+void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Observation& o) {
+  const FlinkDist& d = *ctx.dist;
+  const fs::path& dir = ctx.dir;
+  ClusterPorts ports{free_loopback_port()};
+  o.ports["jobmanager.rpc.port"] = std::to_string(ports.jm_rpc);
+  FlinkOptions cluster = cluster_options(ports, dir, plan.timeout);
+  fs::create_directories(dir / "tmp");
+  fs::path home = dir / "flink-home";
+  fs::create_directories(home / "usrlib");
+  fs::copy_file(d.workloads_jar, home / "usrlib" / d.workloads_jar.filename(),
+                fs::copy_options::overwrite_existing);
+  write_conf(dir / "jm-conf", d, cluster);
+  FlinkOptions tm_all = cluster;
+  tm_all.insert(tm_all.end(), plan.tm_options.begin(), plan.tm_options.end());
+  write_conf(dir / "tm-conf", d, tm_all);
+
+  Cluster c;
+  // The JM does not depend on the TM's options: start it while Flink derives the TM's memory.
+  c.jm_cg = cgroup::MemCgroup::create(*ctx.cgroups, plan.scenario_id + "-jm", kJobManagerLimitBytes);
+  auto jm_env = child_env(d, home, dir / "jm-conf");
+  c.jm = launch(d, jobmanager_args(d, plan, dir / "jm-conf", dir / "jm.log"), jm_env, dir, *c.jm_cg,
+                ev, "jm");
+  try {
+    auto tm_env = child_env(d, home, dir / "tm-conf");
+    derive(d, dir / "tm-conf", dir, tm_env, ctx.stop, o);
+    o.timings.derived = ev.since_start();
+    if (o.derive_ok) {
+      o.cgroup_limit_bytes = plan.cgroup_limit_bytes.value_or(o.memory->total_process());
+      c.tm_cg = cgroup::MemCgroup::create(*ctx.cgroups, plan.scenario_id + "-tm", o.cgroup_limit_bytes);
+      c.tm = launch(d, taskmanager_args(d, *o.memory, plan.tm_options, dir / "tm-conf", dir / "tm.log"),
+                    tm_env, dir, *c.tm_cg, ev, "tm");
+      o.tm_started = true;
+      monitor(plan, ctx, c, ev, o);
+    }
+  } catch (...) {
+    c.tear_down(o);
+    throw;
+  }
+  c.tear_down(o);
+}
+
+}  // namespace
+
+Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
+  Observation o;
+  auto start = Clock::now();
+  Events ev(start);
+  try {
+    run_cluster(plan, ctx, ev, o);
+  } catch (const Interrupted&) {
+    o.interrupted = true;
+  } catch (const cgroup::CgroupError& e) {
+    o.harness_error = fmt::format("{} (hint: {})", e.what(), e.hint());
+  } catch (const std::exception& e) {
+    o.harness_error = e.what();
+  }
+  ev.with([&](Events& e) {
+    o.hits = e.hits;
+    Millis total = o.timings.total;
+    std::optional<Millis> derived = o.timings.derived;
+    o.timings = e.timings;
+    o.timings.derived = derived;
+    o.timings.total = total;
+    return 0;
+  });
+  o.timings.total = std::chrono::duration_cast<Millis>(Clock::now() - start);
+  if (o.jm_exit && o.harness_error.empty() && o.job_state.empty())
+    o.harness_error = fmt::format("the JobManager {} before the job ended (see jm.log)",
+                                  describe_exit(*o.jm_exit));
+  return o;
+}
+
+}  // namespace tmfault

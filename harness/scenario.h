@@ -1,0 +1,27 @@
+#pragma once
+// scenario.toml -> Scenario. Every problem is collected; nothing is run on error.
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "harness/diagnostic.h"
+#include "model/model.h"
+
+namespace tmfault {
+
+struct LoadResult {
+  std::vector<Scenario> scenarios;
+  std::vector<Diagnostic> diagnostics;  ///< errors and warnings, in file order
+};
+
+/// Parses one scenario from TOML text; `path` is used for messages only.
+LoadResult parse_scenario(std::string_view text, const std::filesystem::path& path);
+
+/// Loads files and directories (every *.toml directly inside a directory, sorted; sub-
+/// directories such as negative/ are not descended into). Reports duplicate ids.
+LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths);
+
+/// "increase task heap memory" -> "increase-task-heap-memory" ([a-z0-9-], at most 48 chars).
+std::string slugify(std::string_view name);
+
+}  // namespace tmfault

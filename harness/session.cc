@@ -1,0 +1,117 @@
+#include "harness/session.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "harness/check.h"
+#include "harness/plan.h"
+#include "harness/runner.h"
+#include "reports/reports.h"
+
+namespace tmfault {
+namespace fs = std::filesystem;
+namespace {
+
+std::string utc_stamp(const char* format) {
+  auto now = std::chrono::system_clock::now();
+  return fmt::format(fmt::runtime(format), fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream out(p);
+  out << text;
+  if (!out.flush()) throw std::runtime_error(fmt::format("cannot write '{}'", p.string()));
+}
+
+/// A fresh directory <root>/<timestamp>[-n] (never reuses one).
+fs::path make_run_dir(const fs::path& root) {
+  std::string stamp = utc_stamp("{:%Y%m%dT%H%M%SZ}");
+  fs::create_directories(root);
+  for (int n = 0;; ++n) {
+    fs::path p = root / (n == 0 ? stamp : fmt::format("{}-{}", stamp, n));
+    if (fs::create_directory(p)) return p;
+  }
+}
+
+void point_latest(const fs::path& root, const fs::path& run_dir) {
+  fs::path link = root / "latest", tmp = root / ".latest.tmp";
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  fs::create_directory_symlink(run_dir.filename(), tmp, ec);
+  if (!ec) fs::rename(tmp, link, ec);
+}
+
+RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& source,
+                  const FlinkDist& dist, const cgroup::Hierarchy& cg, const std::atomic<bool>* stop) {
+  RunRecord rec;
+  rec.plan = plan;
+  rec.dir = dir;
+  rec.reproduce = fmt::format("tmfault run {} --only {}/{}", source.string(), plan.scenario_id,
+                              plan.variant);
+  try {
+    fs::create_directories(dir);
+    write_text(dir / "plan.txt", describe_plan(plan));
+    rec.observation = run_variant(plan, {&dist, &cg, dir, stop});
+  } catch (const std::exception& e) {  // a harness failure in one run: that variant's error
+    rec.observation.harness_error = e.what();
+  }
+  rec.verdict = check(plan, rec.observation);
+  try {
+    write_text(dir / "result.json", reports::record_json(rec));
+  } catch (const std::exception& e) {
+    rec.verdict = {Outcome::error, rec.verdict.observed, false, e.what()};
+  }
+  return rec;
+}
+
+}  // namespace
+
+SuiteResult run_session(const std::vector<VariantPlan>& plans,
+                        const std::map<std::string, fs::path>& sources, const FlinkDist& dist,
+                        const cgroup::Hierarchy& cgroups, const SessionOptions& opts,
+                        fs::path& run_dir) {
+  SuiteResult suite;
+  suite.started_at = utc_stamp("{:%Y-%m-%dT%H:%M:%SZ}");
+  suite.flink_version = dist.version;
+  suite.tmfault_version = TMFAULT_VERSION;
+  auto start = std::chrono::steady_clock::now();
+  run_dir = make_run_dir(opts.out_root);
+  point_latest(opts.out_root, run_dir);
+
+  suite.records.resize(plans.size());
+  std::vector<bool> ran(plans.size(), false);
+  std::atomic<std::size_t> next{0};
+  std::mutex report_mu;
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < plans.size();) {
+      if (opts.stop && opts.stop->load()) return;
+      const VariantPlan& p = plans[i];
+      if (opts.on_start) { std::lock_guard l(report_mu); opts.on_start(p); }
+      fs::path dir = run_dir / p.scenario_id / p.variant;
+      auto src = sources.count(p.scenario_id) ? sources.at(p.scenario_id) : fs::path();
+      RunRecord rec = run_one(p, dir, src, dist, cgroups, opts.stop);
+      std::lock_guard l(report_mu);
+      suite.records[i] = std::move(rec);
+      ran[i] = true;
+      if (opts.on_done) opts.on_done(suite.records[i]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int j = 0; j < std::max(1, opts.jobs); ++j) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+
+  suite.interrupted = opts.stop && opts.stop->load();
+  std::vector<RunRecord> done;
+  for (std::size_t i = 0; i < plans.size(); ++i)
+    if (ran[i]) done.push_back(std::move(suite.records[i]));
+  suite.records = std::move(done);
+  suite.wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  write_text(run_dir / "results.json", reports::suite_json(suite));
+  return suite;
+}
+
+}  // namespace tmfault

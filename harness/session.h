@@ -1,0 +1,29 @@
+#pragma once
+// Runs every planned variant (in parallel where allowed), stores each run, and reports.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "cgroup/cgroup.h"
+#include "harness/dist.h"
+#include "model/model.h"
+
+namespace tmfault {
+
+struct SessionOptions {
+  std::filesystem::path out_root = "out";   ///< runs go to <out_root>/<timestamp>/
+  int jobs = 1;                             ///< variants run at once
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const RunRecord&)> on_done;  ///< called (serialised) as each variant ends
+  std::function<void(const VariantPlan&)> on_start;
+};
+
+/// Runs `plans` (scenario files in `sources`, for the reproduce line). Stores every run under
+/// <out_root>/<UTC timestamp>/<scenario>/<variant>/ and points <out_root>/latest at it.
+SuiteResult run_session(const std::vector<VariantPlan>& plans,
+                        const std::map<std::string, std::filesystem::path>& sources,
+                        const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
+                        const SessionOptions& opts, std::filesystem::path& run_dir);
+
+}  // namespace tmfault

@@ -1,0 +1,18 @@
+#pragma once
+// The catalogue of Flink jobs in workloads/ (one source of truth for names and classes).
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace tmfault {
+
+struct WorkloadInfo {
+  std::string_view name;        ///< the scenario spelling
+  std::string_view java_class;  ///< the job's main class in tmfault-workloads.jar
+  std::string_view summary;
+};
+
+std::span<const WorkloadInfo> workload_catalogue();
+const WorkloadInfo* find_workload(std::string_view name);
+
+}  // namespace tmfault

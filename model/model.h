@@ -1,0 +1,169 @@
+#pragma once
+// Plain value types shared by every stage: scenario -> plan -> observation -> verdict -> record.
+// No behaviour beyond trivial helpers; no OS access.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/symptom.h"
+
+namespace tmfault {
+
+using Millis = std::chrono::milliseconds;
+
+/// Flink options in the order they were written: Flink's own keys, values verbatim.
+using FlinkOptions = std::vector<std::pair<std::string, std::string>>;
+
+/// Where something came from in a scenario file (1-based; 0 = unknown).
+struct SourcePos {
+  std::filesystem::path file;
+  int line = 0;
+  int column = 0;
+};
+
+/// One documented remedy: options changed relative to the faulty run.
+struct Remedy {
+  std::string name;          ///< words from the doc, e.g. "increase total memory"
+  FlinkOptions set;          ///< options added or overridden
+  std::vector<std::string> unset;  ///< options removed (a remedy that switches config style)
+  Symptom expect = Symptom::healthy;  ///< what the scenario asserts this remedy yields
+  std::string why;           ///< when expect != healthy: the scenario's explanation (a finding)
+  SourcePos pos;
+};
+
+/// A documented section under test, as loaded from scenarios/<id>.toml.
+struct Scenario {
+  std::string id;
+  std::string doc;           ///< "mem_trouble.md#anchor"
+  std::string title;         ///< the doc section's heading
+  std::string workload;      ///< a name from the workload catalogue
+  FlinkOptions workload_args;  ///< passed as --key value
+  Millis timeout{90'000};
+  FlinkOptions taskmanager;  ///< options of the faulty run
+  std::optional<std::uint64_t> cgroup_limit_bytes;  ///< default: the derived process size
+  Symptom expect = Symptom::healthy;
+  std::vector<Remedy> remedies;
+  std::filesystem::path file;
+};
+
+enum class VariantKind { faulty, remedy };
+
+/// One fully resolved run. Ports are picked at launch and recorded in the observation.
+struct VariantPlan {
+  std::string scenario_id;
+  std::string doc;
+  std::string title;
+  std::string variant;       ///< path-safe slug: "faulty" or the remedy's slug
+  std::string name;          ///< human label: "faulty run" or the remedy name
+  VariantKind kind = VariantKind::faulty;
+  FlinkOptions tm_options;   ///< the scenario's options after set/unset
+  FlinkOptions changed;      ///< for remedies: what differs from the faulty run ("key" -> value or "(unset)")
+  Symptom expect = Symptom::healthy;
+  std::string why;
+  std::string workload;
+  std::string workload_class;
+  std::vector<std::string> workload_args;
+  std::optional<std::uint64_t> cgroup_limit_bytes;
+  Millis timeout{90'000};
+};
+
+/// Flink's derived memory sizes (bytes) from BashJavaUtils GET_TM_RESOURCE_PARAMS.
+struct MemoryBreakdown {
+  std::uint64_t framework_heap = 0, task_heap = 0, framework_off_heap = 0, task_off_heap = 0,
+                managed = 0, network = 0, jvm_metaspace = 0, jvm_overhead = 0;
+  std::vector<std::string> jvm_args;      ///< line 1: -Xmx.. -Xms.. -XX:MaxDirectMemorySize=.. -XX:MaxMetaspaceSize=..
+  std::vector<std::string> dynamic_args;  ///< line 2 split into argv: -D, key=value, ...
+  std::uint64_t jvm_heap() const { return framework_heap + task_heap; }
+  std::uint64_t jvm_direct() const { return framework_off_heap + task_off_heap + network; }
+  std::uint64_t total_flink() const {
+    return framework_heap + task_heap + framework_off_heap + task_off_heap + managed + network;
+  }
+  std::uint64_t total_process() const { return total_flink() + jvm_metaspace + jvm_overhead; }
+};
+
+/// How a process ended, decoded from a raw wait status.
+struct ExitStatus {
+  bool signaled = false;
+  int code = 0;    ///< exit code, or the signal number when signaled
+  int shell_code() const { return signaled ? 128 + code : code; }
+};
+
+/// A log line that matched a symptom detector.
+struct SymptomHit {
+  Symptom symptom = Symptom::healthy;
+  std::string source;  ///< "tm", "jm", "derive", "job"
+  std::string line;
+  Millis at{0};        ///< since the variant started
+};
+
+struct MemorySample {
+  Millis at{0};
+  std::uint64_t usage_bytes = 0;
+};
+
+/// Milestones of one run, each since the variant started (nullopt: not reached).
+struct Timings {
+  std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom;
+  Millis total{0};
+};
+
+/// Everything observed while running one variant. Filled by the runner; read by check().
+struct Observation {
+  std::string harness_error;           ///< non-empty: the harness or environment failed
+  bool derive_ok = false;
+  std::string derive_output;           ///< BashJavaUtils output when it failed (or its log)
+  std::optional<MemoryBreakdown> memory;
+  std::optional<std::uint64_t> cgroup_limit_bytes;
+  std::optional<ExitStatus> tm_exit;   ///< nullopt: the TM was alive when the run ended
+  std::optional<ExitStatus> jm_exit;
+  bool tm_started = false;
+  std::uint64_t tm_oom_kills = 0;
+  std::uint64_t tm_peak_bytes = 0;
+  std::vector<SymptomHit> hits;
+  std::string job_state;               ///< from JM REST: FINISHED, FAILED, ... ("" = no job seen)
+  std::string job_failure;             ///< the job's root exception (first lines)
+  bool timed_out = false;
+  bool interrupted = false;
+  Timings timings;
+  std::vector<MemorySample> samples;
+  std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
+};
+
+enum class Outcome { pass, fail, error };
+
+struct Verdict {
+  Outcome outcome = Outcome::error;
+  Symptom observed = Symptom::healthy;
+  bool observed_known = false;  ///< false: nothing classifiable was observed
+  std::string reason;           ///< one line: why this verdict
+};
+
+/// One stored run of one variant: what was planned, seen and concluded.
+struct RunRecord {
+  VariantPlan plan;
+  Observation observation;
+  Verdict verdict;
+  std::string reproduce;  ///< one-line command to re-run just this variant
+  std::filesystem::path dir;
+};
+
+}  // namespace tmfault
+
+namespace tmfault {
+
+/// One invocation of `tmfault run`: every record plus what identifies the run.
+struct SuiteResult {
+  std::string started_at;     ///< UTC, ISO 8601
+  std::string flink_version;
+  std::string tmfault_version;
+  Millis wall{0};
+  bool interrupted = false;
+  std::vector<RunRecord> records;
+};
+
+}  // namespace tmfault

@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include "harness/check.h"
+
+using namespace tmfault;
+
+namespace {
+
+VariantPlan expecting(Symptom s) {
+  VariantPlan p;
+  p.expect = s;
+  p.timeout = Millis(90'000);
+  return p;
+}
+
+Observation started() {
+  Observation o;
+  o.derive_ok = true;
+  o.memory = MemoryBreakdown{};
+  o.tm_started = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a documented symptom in the TM log passes the faulty run") {
+  Observation o = started();
+  o.hits.push_back({Symptom::oom_heap, "tm", "java.lang.OutOfMemoryError: Java heap space", Millis(900)});
+  o.job_state = "FAILED";
+  Verdict v = check(expecting(Symptom::oom_heap), o);
+  CHECK(v.outcome == Outcome::pass);
+  CHECK(v.observed == Symptom::oom_heap);
+}
+
+TEST_CASE("a different symptom is a wrong-symptom failure, not a pass") {
+  Observation o = started();
+  o.hits.push_back({Symptom::oom_direct, "tm", "java.lang.OutOfMemoryError: Cannot reserve", Millis(5)});
+  Verdict v = check(expecting(Symptom::oom_heap), o);
+  CHECK(v.outcome == Outcome::fail);
+  CHECK(v.reason.find("expected oom-heap, saw oom-direct") == 0);
+}
+
+TEST_CASE("the earliest symptom wins") {
+  Observation o = started();
+  o.hits.push_back({Symptom::oom_heap, "tm", "later", Millis(50)});
+  o.hits.push_back({Symptom::oom_metaspace, "tm", "first", Millis(10)});
+  CHECK(check(expecting(Symptom::oom_metaspace), o).outcome == Outcome::pass);
+}
+
+TEST_CASE("healthy needs a FINISHED job, a live TM and no OOM kill") {
+  Observation o = started();
+  o.job_state = "FINISHED";
+  CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::pass);
+  o.tm_oom_kills = 1;
+  CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::fail);
+  o.tm_oom_kills = 0;
+  o.tm_exit = ExitStatus{false, 1};
+  CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::fail);
+}
+
+TEST_CASE("container-killed is SIGKILL plus a cgroup oom_kill and no Java error") {
+  Observation o = started();
+  o.tm_exit = ExitStatus{true, 9};
+  o.tm_oom_kills = 1;
+  CHECK(check(expecting(Symptom::container_killed), o).outcome == Outcome::pass);
+  o.tm_oom_kills = 0;  // a SIGKILL not from the kernel's OOM killer
+  CHECK(check(expecting(Symptom::container_killed), o).outcome == Outcome::fail);
+}
+
+TEST_CASE("an IllegalConfigurationException from the derivation is illegal-config") {
+  Observation o;
+  o.derive_ok = false;
+  o.derive_output = "org.apache.flink.configuration.IllegalConfigurationException: TaskManager memory "
+                    "configuration failed: Sum of configured ...\n";
+  Verdict v = check(expecting(Symptom::illegal_config), o);
+  CHECK(v.outcome == Outcome::pass);
+  CHECK(v.reason.find("Sum of configured") != std::string::npos);
+  o.derive_output = "Error: Could not find or load main class\n";
+  CHECK(check(expecting(Symptom::illegal_config), o).outcome == Outcome::fail);
+}
+
+TEST_CASE("harness errors, interrupts and timeouts are errors, never pass or fail") {
+  Observation o = started();
+  o.harness_error = "cannot bind";
+  CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::error);
+  Observation t = started();
+  t.timed_out = true;
+  CHECK(check(expecting(Symptom::oom_heap), t).outcome == Outcome::error);
+  Observation i = started();
+  i.interrupted = true;
+  i.job_state = "FINISHED";
+  CHECK(check(expecting(Symptom::healthy), i).outcome == Outcome::error);
+}
+
+TEST_CASE("a symptom seen before a timeout still counts") {
+  Observation o = started();
+  o.timed_out = true;
+  o.hits.push_back({Symptom::network_buffers, "tm", "Insufficient number of network buffers", Millis(3)});
+  CHECK(check(expecting(Symptom::network_buffers), o).outcome == Outcome::pass);
+}

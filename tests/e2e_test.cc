@@ -1,0 +1,126 @@
+// End-to-end: real Flink JVMs under real cgroups. Exits 77 (ctest: skipped) with the reason
+// printed when this machine cannot create memory cgroups; fails when Flink is not set up.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cgroup/cgroup.h"
+#include "cgroup/process.h"
+#include "harness/dist.h"
+#include "harness/exit_status.h"
+#include "harness/plan.h"
+#include "harness/scenario.h"
+#include "harness/session.h"
+
+using namespace tmfault;
+namespace fs = std::filesystem;
+
+namespace {
+
+cgroup::Hierarchy g_cgroups;
+
+/// Children of the cgroup parent named after `pid` (tmfault-<pid>-*): must be none after a run.
+std::vector<fs::path> cgroups_of(pid_t pid) {
+  std::vector<fs::path> out;
+  std::string prefix = fmt::format("tmfault-{}-", pid);
+  for (const auto& e : fs::directory_iterator(g_cgroups.parent))
+    if (e.is_directory() && e.path().filename().string().starts_with(prefix)) out.push_back(e.path());
+  return out;
+}
+
+SuiteResult run_scenario_file(const fs::path& file, const fs::path& out) {
+  LoadResult loaded = load_scenarios({file});
+  REQUIRE(loaded.diagnostics.empty());
+  std::vector<VariantPlan> plans;
+  for (const auto& sc : loaded.scenarios)
+    for (auto& p : plan_scenario(sc)) plans.push_back(std::move(p));
+  DistOptions d;
+  d.project_dir = TMFAULT_SOURCE_DIR;
+  FlinkDist dist = locate_dist(d);
+  SessionOptions so;
+  so.out_root = out;
+  so.jobs = 2;
+  fs::path run_dir;
+  return run_session(plans, {}, dist, g_cgroups, so, run_dir);
+}
+
+fs::path temp_out(std::string_view name) {
+  fs::path p = fs::temp_directory_path() / fmt::format("tmfault-e2e-{}-{}", name, ::getpid());
+  fs::remove_all(p);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("heap space: the symptom reproduces and every remedy resolves, nothing is left") {
+  fs::path out = temp_out("heap");
+  SuiteResult s = run_scenario_file(fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml", out);
+  REQUIRE(s.records.size() == 5);
+  for (const auto& r : s.records) {
+    INFO(r.plan.variant << ": " << r.verdict.reason << " (" << r.dir.string() << ")");
+    CHECK(r.verdict.outcome == Outcome::pass);
+  }
+  CHECK(s.records[0].verdict.observed == Symptom::oom_heap);
+  CHECK(s.records[0].observation.job_state == "FAILED");
+  CHECK_FALSE(s.records[0].observation.tm_exit);  // the TM survives a task's heap OOM
+  CHECK(s.records[1].verdict.observed == Symptom::healthy);
+  CHECK(s.records[4].verdict.observed == Symptom::illegal_config);
+  CHECK(cgroups_of(::getpid()).empty());
+  CHECK(fs::exists(out / "latest" / "results.json"));
+  fs::remove_all(out);
+}
+
+TEST_CASE("SIGINT mid-run: exit 130, every process and cgroup gone") {
+  fs::path out = temp_out("sigint");
+  std::mutex mu;
+  std::string output;
+  auto sink = [&](std::string_view l) {
+    std::lock_guard lock(mu);
+    output.append(l).push_back('\n');
+  };
+  std::map<std::string, std::string> env;
+  for (const char* k : {"PATH", "HOME", "JAVA_HOME", "TMFAULT_CACHE"})
+    if (const char* v = std::getenv(k)) env[k] = v;
+  auto p = cgroup::Process::start(
+      {TMFAULT_BINARY, {"run", "--out", out.string(), "--only", "heap-space/increase-total-memory",
+                        fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml"},
+       env, fs::temp_directory_path(), std::nullopt},
+      sink, sink);
+  // Wait until the TaskManager's cgroup exists, i.e. the JVMs are up, then interrupt.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (cgroups_of(p->pid()).size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(cgroups_of(p->pid()).size() == 2);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto sent = std::chrono::steady_clock::now();
+  p->signal(SIGINT);
+  auto status = p->wait_for(std::chrono::milliseconds(10'000));
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
+  INFO(output);
+  REQUIRE(status);
+  CHECK(decode_wait_status(*status).code == 130);
+  CHECK(took.count() < 2000);
+  CHECK(cgroups_of(p->pid()).empty());
+  CHECK(output.find("INTERRUPTED") != std::string::npos);
+  std::cout << fmt::format("SIGINT: tmfault exited {} after {} ms\n",
+                           decode_wait_status(*status).code, took.count());
+  fs::remove_all(out);
+}
+
+int main(int argc, char** argv) {
+  try {
+    g_cgroups = cgroup::discover();
+  } catch (const cgroup::CgroupError& e) {
+    std::cout << "SKIPPED: memory cgroups are not usable here: " << e.what() << "\n  hint: " << e.hint() << "\n";
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
+}
