@@ -71,12 +71,20 @@ TEST_CASE("an IllegalConfigurationException from the derivation is illegal-confi
   Observation o;
   o.derive_ok = false;
   o.derive_output = "org.apache.flink.configuration.IllegalConfigurationException: TaskManager memory "
-                    "configuration failed: Sum of configured ...\n";
+                    "configuration failed: Sum of configured ...\n\tat org.apache.flink.runtime."
+                    "clusterframework.TaskExecutorProcessUtils.processSpecFromConfig(x.java:1)\n";
   Verdict v = check(expecting(Symptom::illegal_config), o);
   CHECK(v.outcome == Outcome::pass);
   CHECK(v.reason.find("Sum of configured") != std::string::npos);
   o.derive_output = "Error: Could not find or load main class\n";
   CHECK(check(expecting(Symptom::illegal_config), o).outcome == Outcome::fail);
+  // an IllegalConfigurationException from elsewhere (e.g. a missing config dir) is not the symptom
+  o.derive_output = "org.apache.flink.configuration.IllegalConfigurationException: The given "
+                    "configuration directory name 'x' does not describe an existing directory.\n"
+                    "\tat org.apache.flink.configuration.GlobalConfiguration.loadConfiguration\n";
+  Verdict v2 = check(expecting(Symptom::illegal_config), o);
+  CHECK(v2.outcome == Outcome::fail);
+  CHECK(v2.reason.find("configuration directory") != std::string::npos);
 }
 
 TEST_CASE("harness errors, interrupts and timeouts are errors, never pass or fail") {

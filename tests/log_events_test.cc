@@ -35,7 +35,7 @@ TEST_CASE("IllegalConfigurationException messages are extracted with their cause
   std::string out =
       "Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: "
       "TaskManager memory configuration failed: Inconsistently configured x\n"
-      "\tat org.apache.flink...\n"
+      "\tat org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.processSpecFromConfig\n"
       "Caused by: org.apache.flink.configuration.IllegalConfigurationException: Inconsistently "
       "configured x\n";
   CHECK(illegal_config_message(out) == "TaskManager memory configuration failed: Inconsistently configured x");
