@@ -33,7 +33,11 @@ std::optional<Symptom> observed_symptom(const Observation& o, std::string& detai
       detail = msg;
       return Symptom::illegal_config;
     }
-    detail = "Flink's memory derivation failed without an IllegalConfigurationException";
+    std::string_view out = o.derive_output;
+    std::size_t at = out.find("Exception");
+    std::size_t from = at == std::string_view::npos ? 0 : out.rfind('\n', at) + 1;
+    detail = "BashJavaUtils failed without an IllegalConfigurationException from "
+             "TaskExecutorProcessUtils: " + first_line(out.substr(from == std::string_view::npos ? 0 : from));
     return std::nullopt;
   }
   const SymptomHit* hit = first_hit(o);

@@ -99,6 +99,8 @@ FlinkDist locate_dist(const DistOptions& o) {
   d.java_opts_all = read_lines(opts);
   d.log4j_config = flink_dist_dir / "conf" / "log4j-console.properties";
   require(d.log4j_config, "log4j-console.properties", setup_hint);
+  d.log4j_bash_utils_config = flink_dist_dir / "conf" / "log4j-bash-utils.properties";
+  require(d.log4j_bash_utils_config, "log4j-bash-utils.properties", setup_hint);
   d.workloads_jar = o.project_dir / "workloads" / "target" / "tmfault-workloads.jar";
   require(d.workloads_jar, "the workloads jar", setup_hint);
   return d;

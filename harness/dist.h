@@ -25,6 +25,7 @@ struct FlinkDist {
   std::filesystem::path java;           ///< the java executable
   std::vector<std::string> java_opts_all;  ///< env.java.opts.all of Flink's shipped config (JDK 17)
   std::filesystem::path log4j_config;   ///< log4j-console.properties to copy into each conf dir
+  std::filesystem::path log4j_bash_utils_config;  ///< the log4j2.properties of bin/bash-java-utils.jar
   std::filesystem::path workloads_jar;  ///< tmfault-workloads.jar
   std::vector<std::filesystem::path> classpath;  ///< lib jars in bin/config.sh order
 };

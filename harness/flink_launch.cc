@@ -92,7 +92,9 @@ std::string classpath_string(const FlinkDist& d) {
 }
 
 std::vector<std::string> bash_java_utils_args(const FlinkDist& d, const fs::path& conf) {
-  return {"-classpath", classpath_string(d), std::string(kBashJavaUtilsMain),
+  // bin/bash-java-utils.jar carries this log4j2 config; it makes Flink log its breakdown.
+  return {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(),
+          "-classpath", classpath_string(d), std::string(kBashJavaUtilsMain),
           "GET_TM_RESOURCE_PARAMS", "--configDir", conf.string()};
 }
 

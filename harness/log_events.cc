@@ -49,6 +49,8 @@ LineEvent classify_line(std::string_view line) {
 }
 
 std::string illegal_config_message(std::string_view out) {
+  // The guide's claim: "an IllegalConfigurationException thrown from TaskExecutorProcessUtils".
+  if (!has(out, "org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils")) return {};
   constexpr std::string_view kIce = "IllegalConfigurationException: ";
   std::string joined;
   std::size_t pos = 0;

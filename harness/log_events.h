@@ -23,7 +23,7 @@ LineEvent classify_line(std::string_view line);
 std::string_view job_end_state(std::string_view line);
 
 /// The IllegalConfigurationException message(s) in BashJavaUtils output, joined by " / caused
-/// by: ", or "" when there is none.
+/// by: ", or "" when there is none thrown from TaskExecutorProcessUtils.
 std::string illegal_config_message(std::string_view derive_output);
 
 }  // namespace tmfault

@@ -128,8 +128,9 @@ std::map<std::string, std::string> child_env(const FlinkDist& d, const fs::path&
   std::map<std::string, std::string> env;
   for (const char* k : {"PATH", "HOME", "LANG", "TZ", "JAVA_HOME"})
     if (const char* v = std::getenv(k)) env[k] = v;
+  // Application mode looks for the user jar in <parent of FLINK_LIB_DIR>/usrlib.
   env["FLINK_HOME"] = home.string();
-  env["FLINK_LIB_DIR"] = d.lib.string();
+  env["FLINK_LIB_DIR"] = (home / "lib").string();
   env["FLINK_CONF_DIR"] = conf.string();
   return env;
 }
@@ -199,8 +200,8 @@ std::unique_ptr<cgroup::Process> launch(const FlinkDist& d, std::vector<std::str
 void write_conf(const fs::path& conf, const FlinkDist& d, const FlinkOptions& options) {
   fs::create_directories(conf);
   write_file(conf / "config.yaml", config_yaml(options));
-  fs::copy_file(d.log4j_config, conf / "log4j-console.properties",
-                fs::copy_options::overwrite_existing);
+  for (const auto& f : {d.log4j_config, d.log4j_bash_utils_config})
+    fs::copy_file(f, conf / f.filename(), fs::copy_options::overwrite_existing);
 }
 
 /// Polls until the job ends, the TM or JM exits, the deadline passes or a stop is requested.
@@ -245,6 +246,7 @@ void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Obs
   fs::create_directories(dir / "tmp");
   fs::path home = dir / "flink-home";
   fs::create_directories(home / "usrlib");
+  fs::create_directory_symlink(d.lib, home / "lib");
   fs::copy_file(d.workloads_jar, home / "usrlib" / d.workloads_jar.filename(),
                 fs::copy_options::overwrite_existing);
   write_conf(dir / "jm-conf", d, cluster);

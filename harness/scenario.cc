@@ -215,7 +215,7 @@ std::string slugify(std::string_view name) {
     char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (std::isalnum(static_cast<unsigned char>(l))) out += l;
     else if (!out.empty() && out.back() != '-') out += '-';
-    if (out.size() >= 48) break;
+    if (out.size() >= 64) break;
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "remedy" : out;

@@ -21,7 +21,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
 /// directories such as negative/ are not descended into). Reports duplicate ids.
 LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths);
 
-/// "increase task heap memory" -> "increase-task-heap-memory" ([a-z0-9-], at most 48 chars).
+/// "increase task heap memory" -> "increase-task-heap-memory" ([a-z0-9-], at most 64 chars).
 std::string slugify(std::string_view name);
 
 }  // namespace tmfault

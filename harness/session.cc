@@ -79,8 +79,9 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
   suite.flink_version = dist.version;
   suite.tmfault_version = TMFAULT_VERSION;
   auto start = std::chrono::steady_clock::now();
-  run_dir = make_run_dir(opts.out_root);
-  point_latest(opts.out_root, run_dir);
+  fs::path root = fs::absolute(opts.out_root);
+  run_dir = make_run_dir(root);
+  point_latest(root, run_dir);
 
   suite.records.resize(plans.size());
   std::vector<bool> ran(plans.size(), false);
