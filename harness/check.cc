@@ -47,7 +47,7 @@ std::optional<Symptom> observed_symptom(const Observation& o, std::string& detai
     return Symptom::container_killed;
   }
   if (hit) {
-    detail = fmt::format("{} log: {}", hit->source, first_line(hit->line));
+    detail = fmt::format("{} log: {}", hit->source, hit->line);
     return hit->symptom;
   }
   if (o.job_state == "FINISHED" && !o.tm_exit && o.tm_oom_kills == 0) {
@@ -82,6 +82,13 @@ Verdict check(const VariantPlan& plan, const Observation& o) {
     return v;
   }
   if (seen == plan.expect) {
+    for (const auto& m : plan.expect_mentions) {
+      if (detail.find(m) != std::string::npos) continue;
+      v.outcome = Outcome::fail;
+      v.reason = fmt::format("{} seen, but its message does not mention '{}': {}",
+                             symptom_name(*seen), m, detail);
+      return v;
+    }
     v.outcome = Outcome::pass;
     v.reason = detail;
     return v;

@@ -55,6 +55,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
   faulty.kind = VariantKind::faulty;
   faulty.tm_options = sc.taskmanager;
   faulty.expect = sc.expect;
+  faulty.expect_mentions = sc.expect_mentions;
   plans.push_back(faulty);
   for (const Remedy& r : sc.remedies) {
     VariantPlan p = base_plan(sc);
@@ -73,6 +74,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
 std::string describe_plan(const VariantPlan& p) {
   std::string out = fmt::format("{} / {} ({})\n  doc: {}\n  expect: {}\n", p.scenario_id,
                                 p.variant, p.name, p.doc, symptom_name(p.expect));
+  for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: '{}'\n", m);
   if (!p.changed.empty()) {
     out += "  changes:\n";
     for (const auto& [k, v] : p.changed) out += fmt::format("    {} = {}\n", k, v);

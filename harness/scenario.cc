@@ -17,9 +17,9 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 4> kTopKeys{"scenario", "taskmanager", "expect", "remedy"};
-constexpr std::array<std::string_view, 8> kScenarioKeys{
-    "id", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit", "description"};
-constexpr std::array<std::string_view, 1> kExpectKeys{"symptom"};
+constexpr std::array<std::string_view, 7> kScenarioKeys{
+    "id", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
+constexpr std::array<std::string_view, 2> kExpectKeys{"symptom", "mentions"};
 constexpr std::array<std::string_view, 5> kRemedyKeys{"name", "set", "unset", "expect", "why"};
 
 /// Collects diagnostics for one file.
@@ -83,6 +83,20 @@ class Reader {
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     FlinkOptions out;
     for (auto& f : found) out.push_back(std::move(f.second));
+    return out;
+  }
+
+  /// An optional array of strings.
+  std::vector<std::string> strings(const toml::table& t, std::string_view key, std::string_view where) {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    const toml::array* a = n->as_array();
+    if (!a) error(n->source(), fmt::format("'{}' in {} must be an array of strings", key, where));
+    for (std::size_t i = 0; a && i < a->size(); ++i) {
+      if (auto s = (*a)[i].value<std::string>(); s && (*a)[i].is_string()) out.push_back(*s);
+      else error((*a)[i].source(), fmt::format("'{}' in {} must hold strings", key, where));
+    }
     return out;
   }
 
@@ -168,14 +182,7 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index) {
     if (n->is_table()) rem.set = r.options(*n->as_table(), where + " set");
     else r.error(n->source(), fmt::format("'set' in {} must be a table of Flink options", where));
   }
-  if (const toml::node* n = t.get("unset")) {
-    const toml::array* a = n->as_array();
-    if (!a) r.error(n->source(), fmt::format("'unset' in {} must be an array of option keys", where));
-    for (std::size_t i = 0; a && i < a->size(); ++i) {
-      if (auto s = (*a)[i].value<std::string>()) rem.unset.push_back(*s);
-      else r.error((*a)[i].source(), fmt::format("'unset' in {} must hold strings", where));
-    }
-  }
+  rem.unset = r.strings(t, "unset", where);
   if (rem.set.empty() && rem.unset.empty())
     r.error(t.source(), fmt::format("{} changes nothing: give 'set' or 'unset'", where));
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
@@ -241,6 +248,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
   if (const toml::table* e = r.table(root, "expect", true)) {
     r.check_keys(*e, kExpectKeys, "[expect]");
     sc.expect = r.symptom(*e, "symptom", "[expect]", true).value_or(Symptom::healthy);
+    sc.expect_mentions = r.strings(*e, "mentions", "[expect]");
   }
   if (const toml::node* n = root.get("remedy")) {
     const toml::array* a = n->as_array();

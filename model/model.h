@@ -47,6 +47,7 @@ struct Scenario {
   FlinkOptions taskmanager;  ///< options of the faulty run
   std::optional<std::uint64_t> cgroup_limit_bytes;  ///< default: the derived process size
   Symptom expect = Symptom::healthy;
+  std::vector<std::string> expect_mentions;  ///< texts the symptom's message must contain
   std::vector<Remedy> remedies;
   std::filesystem::path file;
 };
@@ -64,6 +65,7 @@ struct VariantPlan {
   FlinkOptions tm_options;   ///< the scenario's options after set/unset
   FlinkOptions changed;      ///< for remedies: what differs from the faulty run ("key" -> value or "(unset)")
   Symptom expect = Symptom::healthy;
+  std::vector<std::string> expect_mentions;  ///< faulty run: texts the symptom's message must contain
   std::string why;
   std::string workload;
   std::string workload_class;

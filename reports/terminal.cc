@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "reports/reports.h"
 
@@ -49,19 +51,23 @@ std::string breakdown_row(const Observation& o) {
                      mib(m.jvm_metaspace), mib(m.jvm_overhead), mib(m.total_process()));
 }
 
+/// Sections of the guide in the order they first ran; under each, every scenario's rows.
 void doc_table(const SuiteResult& s, std::string& out) {
   out += "\nDoc accuracy (mem_trouble.md):\n";
-  std::string current;
-  for (const RunRecord& r : s.records) {
-    if (r.plan.scenario_id != current) {
-      current = r.plan.scenario_id;
-      out += fmt::format("  {}  [{}]\n", r.plan.title, r.plan.scenario_id);
+  std::vector<std::string> sections;
+  for (const RunRecord& r : s.records)
+    if (std::find(sections.begin(), sections.end(), r.plan.doc) == sections.end()) sections.push_back(r.plan.doc);
+  for (const std::string& doc : sections) {
+    bool first = true;
+    for (const RunRecord& r : s.records) {
+      if (r.plan.doc != doc) continue;
+      if (first) out += fmt::format("  {}  ({})\n", r.plan.title, doc), first = false;
+      if (r.plan.kind == VariantKind::faulty)
+        out += fmt::format("    symptom:  {:<56} {}\n", r.plan.scenario_id, symptom_cell(r));
+      else
+        out += fmt::format("    remedy:   {:<56} {}{}\n", r.plan.name, remedy_cell(r),
+                           r.plan.expect != Symptom::healthy ? " (a known finding)" : "");
     }
-    if (r.plan.kind == VariantKind::faulty)
-      out += fmt::format("    symptom:  {}\n", symptom_cell(r));
-    else
-      out += fmt::format("    remedy:   {:<44} {}{}\n", r.plan.name, remedy_cell(r),
-                         r.plan.expect != Symptom::healthy ? " (a known finding)" : "");
   }
 }
 
@@ -88,11 +94,27 @@ void details(const SuiteResult& s, std::string& out, bool color) {
   }
 }
 
+std::string maybe_seconds(const std::optional<Millis>& m) { return m ? seconds(*m) : "-"; }
+
+/// Where each variant's wall time went: milestones since the variant started.
+void timings_table(const SuiteResult& s, std::string& out) {
+  out += fmt::format("\nTimings (since each variant started):\n  {:<64} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
+                     "variant", "derived", "JM up", "TM reg", "task", "outcome", "total");
+  for (const RunRecord& r : s.records) {
+    const Timings& t = r.observation.timings;
+    out += fmt::format("  {:<64} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
+                       r.plan.scenario_id + "/" + r.plan.variant, maybe_seconds(t.derived),
+                       maybe_seconds(t.jm_ready), maybe_seconds(t.tm_registered),
+                       maybe_seconds(t.job_running),
+                       maybe_seconds(t.first_symptom ? t.first_symptom : t.job_ended), seconds(t.total));
+  }
+}
+
 }  // namespace
 
 std::string variant_line(const RunRecord& r, bool color) {
   std::string seen = r.verdict.observed_known ? std::string(symptom_name(r.verdict.observed)) : "?";
-  return fmt::format("{} {:<44} {:<17} {:>6}  {}", outcome_tag(r.verdict.outcome, color),
+  return fmt::format("{} {:<60} {:<17} {:>6}  {}", outcome_tag(r.verdict.outcome, color),
                      r.plan.scenario_id + "/" + r.plan.variant, seen,
                      seconds(r.observation.timings.total),
                      r.verdict.outcome == Outcome::pass ? "" : r.verdict.reason);
@@ -102,6 +124,7 @@ std::string terminal_summary(const SuiteResult& s, bool color) {
   std::map<Outcome, int> counts;
   for (const RunRecord& r : s.records) ++counts[r.verdict.outcome];
   std::string out;
+  timings_table(s, out);
   doc_table(s, out);
   details(s, out, color);
   out += fmt::format("\n{} passed, {} failed, {} errors in {} (Flink {}){}\n", counts[Outcome::pass],

@@ -106,3 +106,18 @@ TEST_CASE("a symptom seen before a timeout still counts") {
   o.hits.push_back({Symptom::network_buffers, "tm", "Insufficient number of network buffers", Millis(3)});
   CHECK(check(expecting(Symptom::network_buffers), o).outcome == Outcome::pass);
 }
+
+TEST_CASE("the symptom's message must mention what the scenario names") {
+  Observation o;
+  o.derive_ok = false;
+  o.derive_output = "org.apache.flink.configuration.IllegalConfigurationException: TaskManager memory "
+                    "configuration failed: Inconsistently configured Key: 'taskmanager.memory.managed.fraction'"
+                    "\n\tat org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.x\n";
+  VariantPlan p = expecting(Symptom::illegal_config);
+  p.expect_mentions = {"taskmanager.memory.managed.fraction"};
+  CHECK(check(p, o).outcome == Outcome::pass);
+  p.expect_mentions = {"taskmanager.memory.network.fraction"};
+  Verdict v = check(p, o);
+  CHECK(v.outcome == Outcome::fail);
+  CHECK(v.reason.find("does not mention 'taskmanager.memory.network.fraction'") != std::string::npos);
+}
