@@ -214,7 +214,11 @@ void monitor(const VariantPlan& plan, const RunContext& ctx, Cluster& c, Events&
     ev.wait(kTick);
     o.samples.push_back({ev.since_start(), c.tm_cg->usage_bytes()});
     if (ctx.stop && ctx.stop->load()) { o.interrupted = true; return; }
-    if (auto st = c.tm->poll()) { o.tm_exit = decode_wait_status(*st); return; }
+    if (auto st = c.tm->poll()) {
+      o.tm_exit = decode_wait_status(*st);
+      o.timings.tm_exited = ev.since_start();
+      return;
+    }
     if (auto st = c.jm->poll()) { o.jm_exit = decode_wait_status(*st); return; }
     auto [port, ended, symptom_at] = ev.with([](Events& e) {
       return std::tuple{e.rest_port, !e.job_end.empty(), e.timings.first_symptom};
@@ -296,11 +300,10 @@ Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
   }
   ev.with([&](Events& e) {
     o.hits = e.hits;
-    Millis total = o.timings.total;
-    std::optional<Millis> derived = o.timings.derived;
+    Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
     o.timings = e.timings;
-    o.timings.derived = derived;
-    o.timings.total = total;
+    o.timings.derived = mine.derived;
+    o.timings.tm_exited = mine.tm_exited;
     return 0;
   });
   o.timings.total = std::chrono::duration_cast<Millis>(Clock::now() - start);

@@ -110,7 +110,8 @@ struct MemorySample {
 
 /// Milestones of one run, each since the variant started (nullopt: not reached).
 struct Timings {
-  std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom;
+  std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom,
+      tm_exited;
   Millis total{0};
 };
 

@@ -9,7 +9,9 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "cgroup/cgroup.h"
@@ -36,8 +38,8 @@ std::vector<fs::path> cgroups_of(pid_t pid) {
   return out;
 }
 
-SuiteResult run_scenario_file(const fs::path& file, const fs::path& out) {
-  LoadResult loaded = load_scenarios({file});
+SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& out) {
+  LoadResult loaded = load_scenarios(paths);
   REQUIRE(loaded.diagnostics.empty());
   std::vector<VariantPlan> plans;
   for (const auto& sc : loaded.scenarios)
@@ -49,7 +51,18 @@ SuiteResult run_scenario_file(const fs::path& file, const fs::path& out) {
   so.out_root = out;
   so.jobs = 2;
   fs::path run_dir;
-  return run_session(plans, {}, dist, g_cgroups, so, run_dir);
+  auto start = std::chrono::steady_clock::now();
+  SuiteResult s = run_session(plans, {}, dist, g_cgroups, so, run_dir);
+  std::cout << fmt::format("ran {} variants in {:.1f}s\n", s.records.size(),
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return s;
+}
+
+const RunRecord& find(const SuiteResult& s, std::string_view scenario, std::string_view variant) {
+  for (const auto& r : s.records)
+    if (r.plan.scenario_id == scenario && r.plan.variant == variant) return r;
+  FAIL("no record " << scenario << "/" << variant);
+  throw std::logic_error("unreachable");
 }
 
 fs::path temp_out(std::string_view name) {
@@ -60,19 +73,36 @@ fs::path temp_out(std::string_view name) {
 
 }  // namespace
 
-TEST_CASE("heap space: the symptom reproduces and every remedy resolves, nothing is left") {
-  fs::path out = temp_out("heap");
-  SuiteResult s = run_scenario_file(fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml", out);
-  REQUIRE(s.records.size() == 5);
+TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as declared; "
+          "negative scenarios fail; nothing is left behind") {
+  fs::path root = TMFAULT_SOURCE_DIR;
+  fs::path out = temp_out("suite");
+  SuiteResult s = run_scenarios({root / "scenarios", root / "scenarios/negative"}, out);
+  std::map<std::string, int> negative_fails;
+  std::set<std::string> sections;
   for (const auto& r : s.records) {
-    INFO(r.plan.variant << ": " << r.verdict.reason << " (" << r.dir.string() << ")");
-    CHECK(r.verdict.outcome == Outcome::pass);
+    INFO(r.plan.scenario_id << "/" << r.plan.variant << ": " << r.verdict.reason << " (" << r.dir.string() << ")");
+    CHECK(r.verdict.outcome != Outcome::error);
+    if (r.plan.scenario_id.starts_with("negative-")) {
+      negative_fails[r.plan.scenario_id] += r.verdict.outcome == Outcome::fail;
+    } else {
+      CHECK(r.verdict.outcome == Outcome::pass);
+      if (r.plan.kind == VariantKind::faulty && r.verdict.outcome == Outcome::pass) sections.insert(r.plan.doc);
+    }
   }
-  CHECK(s.records[0].verdict.observed == Symptom::oom_heap);
-  CHECK(s.records[0].observation.job_state == "FAILED");
-  CHECK_FALSE(s.records[0].observation.tm_exit);  // the TM survives a task's heap OOM
-  CHECK(s.records[1].verdict.observed == Symptom::healthy);
-  CHECK(s.records[4].verdict.observed == Symptom::illegal_config);
+  CHECK(sections.size() == 6);  // every section of mem_trouble.md reproduced
+  CHECK(negative_fails.size() == 5);
+  for (const auto& [id, fails] : negative_fails) {
+    INFO("negative scenario " << id << " must come out failed");
+    CHECK(fails >= 1);
+  }
+  const RunRecord& heap = find(s, "heap-space", "faulty");
+  CHECK(heap.observation.job_state == "FAILED");
+  CHECK_FALSE(heap.observation.tm_exit);  // the TM survives a task's heap OOM
+  const RunRecord& killed = find(s, "container-memory-exceeded", "faulty");
+  REQUIRE(killed.observation.tm_exit);
+  CHECK(killed.observation.tm_exit->shell_code() == 137);
+  CHECK(killed.observation.tm_oom_kills >= 1);
   CHECK(cgroups_of(::getpid()).empty());
   CHECK(fs::exists(out / "latest" / "results.json"));
   fs::remove_all(out);
