@@ -89,6 +89,7 @@ FlinkDist locate_dist(const DistOptions& o) {
           o.flink_home ? "--flink-home must be an unpacked Flink distribution" : setup_hint +
           fmt::format(" (ci/setup --flink-version {})", d.version));
   d.classpath = lib_classpath(d.lib);
+  for (auto& k : read_lines(home / "option-keys.txt")) d.option_keys.insert(std::move(k));
   if (d.classpath.empty())
     throw EnvironmentError(fmt::format("no jars in '{}'", d.lib.string()), setup_hint);
   d.java = find_java();

@@ -2,6 +2,7 @@
 // The Flink distribution under test and the files tmfault ships beside it.
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct FlinkDist {
   std::filesystem::path log4j_bash_utils_config;  ///< the log4j2.properties of bin/bash-java-utils.jar
   std::filesystem::path workloads_jar;  ///< tmfault-workloads.jar
   std::vector<std::filesystem::path> classpath;  ///< lib jars in bin/config.sh order
+  std::set<std::string> option_keys;    ///< every option key of this version (empty: unknown)
 };
 
 struct DistOptions {

@@ -1,6 +1,7 @@
 #include "harness/flink_launch.h"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -12,6 +13,8 @@ constexpr std::string_view kTaskManagerMain = "org.apache.flink.runtime.taskexec
 constexpr std::string_view kApplicationMain =
     "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint";
 constexpr std::string_view kBashJavaUtilsMain = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+/// For the JVMs that are not under test (JobManager, BashJavaUtils); never for the TaskManager.
+constexpr std::array<std::string_view, 2> kQuickStartFlags{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
 
 std::string find_option(const FlinkOptions& o, std::string_view key) {
   for (const auto& [k, v] : o)
@@ -95,9 +98,12 @@ std::string classpath_string(const FlinkDist& d) {
 
 std::vector<std::string> bash_java_utils_args(const FlinkDist& d, const fs::path& conf) {
   // bin/bash-java-utils.jar carries this log4j2 config; it makes Flink log its breakdown.
-  return {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(),
-          "-classpath", classpath_string(d), std::string(kBashJavaUtilsMain),
-          "GET_TM_RESOURCE_PARAMS", "--configDir", conf.string()};
+  // JIT and GC flags cannot change what the memory model computes, only how fast.
+  std::vector<std::string> a(kQuickStartFlags.begin(), kQuickStartFlags.end());
+  a.insert(a.end(), {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(),
+                     "-classpath", classpath_string(d), std::string(kBashJavaUtilsMain),
+                     "GET_TM_RESOURCE_PARAMS", "--configDir", conf.string()});
+  return a;
 }
 
 std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
@@ -119,8 +125,10 @@ std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakd
 std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
                                          const fs::path& conf, const fs::path& log_file) {
   // The sizes Flink derives for jobmanager.memory.process.size=1g (BashJavaUtils
-  // GET_JM_RESOURCE_PARAMS); fixed because the JM is not under test.
+  // GET_JM_RESOURCE_PARAMS); fixed because the JM is not under test. So are its JIT and GC:
+  // C1 only halves its start-up CPU (bench/jm_startup.py), which the TM's start competes for.
   std::vector<std::string> a{"-Xmx469762048", "-Xms469762048", "-XX:MaxMetaspaceSize=268435456"};
+  a.insert(a.end(), kQuickStartFlags.begin(), kQuickStartFlags.end());
   std::vector<std::string> env_opts = env_java_opts(d);
   a.insert(a.end(), env_opts.begin(), env_opts.end());
   for (auto& s : log_settings(conf, log_file)) a.push_back(std::move(s));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
+#include <map>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -70,9 +71,11 @@ class Reader {
 
   /// A table of scalar values as ordered key/value strings (Flink options, workload args).
   /// toml++ iterates tables in key order; options keep the order they were written in.
-  FlinkOptions options(const toml::table& t, std::string_view where) {
+  FlinkOptions options(const toml::table& t, std::string_view where,
+                       std::map<std::string, SourcePos>* positions = nullptr) {
     std::vector<std::pair<toml::source_position, std::pair<std::string, std::string>>> found;
     for (auto&& [k, v] : t) {
+      if (positions) positions->emplace(std::string(k.str()), pos(k.source()));
       if (auto s = scalar_text(v)) {
         found.push_back({k.source().begin, {std::string(k.str()), *s}});
       } else {
@@ -172,17 +175,20 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
   }
 }
 
-Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index) {
+Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
+                   std::map<std::string, SourcePos>& positions) {
   Remedy rem;
   rem.pos = r.pos(t.source());
   std::string where = fmt::format("[[remedy]] #{}", index + 1);
   r.check_keys(t, kRemedyKeys, where);
   rem.name = r.string(t, "name", where, true).value_or("");
   if (const toml::node* n = t.get("set")) {
-    if (n->is_table()) rem.set = r.options(*n->as_table(), where + " set");
+    if (n->is_table()) rem.set = r.options(*n->as_table(), where + " set", &positions);
     else r.error(n->source(), fmt::format("'set' in {} must be a table of Flink options", where));
   }
   rem.unset = r.strings(t, "unset", where);
+  if (const toml::node* n = t.get("unset"))
+    for (const auto& k : rem.unset) positions.emplace(k, r.pos(n->source()));
   if (rem.set.empty() && rem.unset.empty())
     r.error(t.source(), fmt::format("{} changes nothing: give 'set' or 'unset'", where));
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
@@ -244,7 +250,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
   r.check_keys(root, kTopKeys, "the file");
   if (const toml::table* s = r.table(root, "scenario", true)) read_header(r, *s, sc);
   if (const toml::table* t = r.table(root, "taskmanager", true))
-    sc.taskmanager = r.options(*t, "[taskmanager]");
+    sc.taskmanager = r.options(*t, "[taskmanager]", &sc.option_pos);
   if (const toml::table* e = r.table(root, "expect", true)) {
     r.check_keys(*e, kExpectKeys, "[expect]");
     sc.expect = r.symptom(*e, "symptom", "[expect]", true).value_or(Symptom::healthy);
@@ -255,7 +261,8 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
     if (!a || !a->is_array_of_tables())
       r.error(n->source(), "'remedy' must be an array of tables: write [[remedy]]");
     for (std::size_t i = 0; a && i < a->size(); ++i)
-      if (const toml::table* t = (*a)[i].as_table()) sc.remedies.push_back(read_remedy(r, *t, i));
+      if (const toml::table* t = (*a)[i].as_table())
+        sc.remedies.push_back(read_remedy(r, *t, i, sc.option_pos));
   }
   check_remedies(r, sc);
   LoadResult out;
@@ -303,6 +310,23 @@ LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths) {
       out.scenarios.push_back(std::move(sc));
     }
   }
+  return out;
+}
+
+std::vector<Diagnostic> check_option_keys(const Scenario& sc, const std::set<std::string>& known,
+                                          std::string_view flink_version) {
+  std::vector<Diagnostic> out;
+  if (known.empty()) return out;
+  std::vector<std::string_view> candidates(known.begin(), known.end());
+  for (const auto& [key, pos] : sc.option_pos) {
+    if (known.count(key)) continue;
+    out.push_back({pos, Severity::warning,
+                   fmt::format("'{}' is not an option of Flink {}{} (Flink ignores unknown keys)",
+                               key, flink_version, did_you_mean(key, candidates))});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+  });
   return out;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // scenario.toml -> Scenario. Every problem is collected; nothing is run on error.
 #include <filesystem>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +22,12 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
 /// Loads files and directories (every *.toml directly inside a directory, sorted; sub-
 /// directories such as negative/ are not descended into). Reports duplicate ids.
 LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths);
+
+/// Warnings for Flink option keys (in [taskmanager] and remedies) that `known` (every key the
+/// Flink version defines, from ci/setup) does not hold. Values are not checked: a deliberately
+/// bad value is how the IllegalConfigurationException section is tested.
+std::vector<Diagnostic> check_option_keys(const Scenario& sc, const std::set<std::string>& known,
+                                          std::string_view flink_version);
 
 /// "increase task heap memory" -> "increase-task-heap-memory" ([a-z0-9-], at most 64 chars).
 std::string slugify(std::string_view name);

@@ -50,6 +50,7 @@ struct Scenario {
   std::vector<std::string> expect_mentions;  ///< texts the symptom's message must contain
   std::vector<Remedy> remedies;
   std::filesystem::path file;
+  std::map<std::string, SourcePos> option_pos;  ///< where each Flink option key was first written
 };
 
 enum class VariantKind { faulty, remedy };

@@ -45,3 +45,18 @@ TEST_CASE("cluster options keep everything on loopback and never restart") {
   CHECK(get("restart-strategy.type") == "none");
   CHECK(get("io.tmp.dirs") == "/run/tmp");
 }
+
+TEST_CASE("only the JVMs not under test get quick-start flags") {
+  FlinkDist d;
+  d.classpath = {"/lib/a.jar"};
+  MemoryBreakdown m;
+  m.jvm_args = {"-Xmx1"};
+  auto tm = taskmanager_args(d, m, {}, "/c", "/l");
+  CHECK(std::find(tm.begin(), tm.end(), "-XX:TieredStopAtLevel=1") == tm.end());
+  auto bju = bash_java_utils_args(d, "/c");
+  CHECK(bju[0] == "-XX:TieredStopAtLevel=1");
+  VariantPlan p;
+  p.workload_class = "org.tmfault.workloads.Heap";
+  auto jm = jobmanager_args(d, p, "/c", "/l");
+  CHECK(std::find(jm.begin(), jm.end(), "-XX:TieredStopAtLevel=1") != jm.end());
+}

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "harness/scenario.h"
@@ -107,4 +108,34 @@ TEST_CASE("slugs are path- and cgroup-safe") {
   CHECK(slugify("../../etc/passwd") == "etc-passwd");
   CHECK(slugify("  ") == "remedy");
   CHECK(slugify(std::string(200, 'a')).size() == 64);
+}
+
+TEST_CASE("misspelt Flink option keys are warnings with a suggestion, values are not checked") {
+  LoadResult r = parse_scenario(R"(
+[scenario]
+id = "s"
+doc = "d"
+title = "t"
+workload = "heap"
+
+[taskmanager]
+"taskmanager.memory.proces.size" = "1g"
+"taskmanager.memory.managed.fraction" = "1.5"
+
+[expect]
+symptom = "illegal-config"
+
+[[remedy]]
+name = "fix"
+set = { "taskmanager.memory.managed.fractoin" = "0.4" }
+)", "k.toml");
+  REQUIRE(r.scenarios.size() == 1);
+  std::set<std::string> known{"taskmanager.memory.process.size", "taskmanager.memory.managed.fraction"};
+  auto ds = check_option_keys(r.scenarios[0], known, "1.20.5");
+  REQUIRE(ds.size() == 2);
+  CHECK(format_diagnostic(ds[0]) ==
+        "k.toml:9:1: warning: 'taskmanager.memory.proces.size' is not an option of Flink 1.20.5; did "
+        "you mean 'taskmanager.memory.process.size'? (Flink ignores unknown keys)");
+  CHECK(ds[1].pos.line == 17);
+  CHECK(check_option_keys(r.scenarios[0], {}, "1.20.5").empty());  // no key list: no warnings
 }
