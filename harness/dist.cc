@@ -102,7 +102,9 @@ FlinkDist locate_dist(const DistOptions& o) {
   require(d.log4j_config, "log4j-console.properties", setup_hint);
   d.log4j_bash_utils_config = flink_dist_dir / "conf" / "log4j-bash-utils.properties";
   require(d.log4j_bash_utils_config, "log4j-bash-utils.properties", setup_hint);
-  d.workloads_jar = o.project_dir / "workloads" / "target" / "tmfault-workloads.jar";
+  // ci/setup builds one per version beside lib/; a user's distribution gets the project's own.
+  d.workloads_jar = o.flink_home ? o.project_dir / "workloads" / "target" / "tmfault-workloads.jar"
+                                 : home / "tmfault-workloads.jar";
   require(d.workloads_jar, "the workloads jar", setup_hint);
   return d;
 }
