@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "cgroup/process.h"
 #include "harness/exit_status.h"
@@ -28,6 +29,9 @@ constexpr Millis kTick{100};
 constexpr Millis kDeriveTimeout{60'000};
 /// After a symptom appears, how long the job may take to reach a final state.
 constexpr Millis kSettleAfterSymptom{10'000};
+/// On a timeout: time for the JVMs to print thread dumps, then to exit on SIGTERM.
+constexpr Millis kThreadDumpTime{500};
+constexpr Millis kGrace{2'000};
 
 int free_loopback_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -167,6 +171,18 @@ struct Cluster {
   std::unique_ptr<cgroup::MemCgroup> jm_cg, tm_cg;
   std::unique_ptr<cgroup::Process> jm, tm;
 
+  /// A run that timed out: thread dumps into the logs (SIGQUIT), then SIGTERM, then a grace
+  /// period before tear_down's SIGKILL, so a hung JVM leaves evidence of where it hung.
+  void stop_gently() {
+    for (auto* cg : {tm_cg.get(), jm_cg.get()})
+      if (cg) cg->signal_all(SIGQUIT);
+    std::this_thread::sleep_for(kThreadDumpTime);
+    for (auto* cg : {tm_cg.get(), jm_cg.get()})
+      if (cg) cg->signal_all(SIGTERM);
+    for (auto* p : {tm.get(), jm.get()})
+      if (p) p->wait_for(kGrace);
+  }
+
   /// Kills everything, reaps, removes the cgroups. Records stats of the TM cgroup first.
   void tear_down(Observation& o) {
     if (tm_cg) {
@@ -275,6 +291,7 @@ void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Obs
                     tm_env, dir, *c.tm_cg, ev, "tm");
       o.tm_started = true;
       monitor(plan, ctx, c, ev, o);
+      if (o.timed_out) c.stop_gently();
     }
   } catch (...) {
     c.tear_down(o);

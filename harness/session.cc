@@ -30,10 +30,18 @@ void write_text(const fs::path& p, const std::string& text) {
 /// A fresh directory <root>/<timestamp>[-n] (never reuses one).
 fs::path make_run_dir(const fs::path& root) {
   std::string stamp = utc_stamp("{:%Y%m%dT%H%M%SZ}");
-  fs::create_directories(root);
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec)
+    throw EnvironmentError(fmt::format("cannot create the output directory '{}': {}", root.string(),
+                                       ec.message()),
+                           "pass --out DIR with a directory you can write");
   for (int n = 0;; ++n) {
     fs::path p = root / (n == 0 ? stamp : fmt::format("{}-{}", stamp, n));
-    if (fs::create_directory(p)) return p;
+    if (fs::create_directory(p, ec)) return p;
+    if (ec)
+      throw EnvironmentError(fmt::format("cannot create '{}': {}", p.string(), ec.message()),
+                             "pass --out DIR with a directory you can write");
   }
 }
 

@@ -1,0 +1,182 @@
+// Environment faults injected into real tmfault runs: the harness never leaks, never hangs and
+// never lies (errors are errors, exit 3). Exits 77 (skipped) when cgroups are not usable.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cgroup/cgroup.h"
+#include "cgroup/process.h"
+#include "harness/exit_status.h"
+
+using namespace tmfault;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+cgroup::Hierarchy g_cgroups;
+const fs::path kRoot = TMFAULT_SOURCE_DIR;
+const fs::path kData = kRoot / "tests/data/scenarios";
+
+std::vector<fs::path> cgroups_of(pid_t pid, std::string_view suffix = "") {
+  std::vector<fs::path> out;
+  std::string prefix = fmt::format("tmfault-{}-", pid);
+  for (const auto& e : fs::directory_iterator(g_cgroups.parent)) {
+    std::string name = e.path().filename().string();
+    if (e.is_directory() && name.starts_with(prefix) && name.ends_with(suffix)) out.push_back(e.path());
+  }
+  return out;
+}
+
+/// A tmfault child process with its output collected.
+struct Tmfault {
+  std::mutex mu;
+  std::string output;
+  std::unique_ptr<cgroup::Process> p;
+
+  explicit Tmfault(std::vector<std::string> args, std::map<std::string, std::string> env = base_env()) {
+    auto sink = [this](std::string_view l) {
+      std::lock_guard lock(mu);
+      output.append(l).push_back('\n');
+    };
+    p = cgroup::Process::start({TMFAULT_BINARY, std::move(args), std::move(env), fs::temp_directory_path(),
+                                std::nullopt}, sink, sink);
+  }
+  static std::map<std::string, std::string> base_env() {
+    std::map<std::string, std::string> env;
+    for (const char* k : {"PATH", "HOME", "JAVA_HOME", "TMFAULT_CACHE"})
+      if (const char* v = std::getenv(k)) env[k] = v;
+    return env;
+  }
+  int wait(std::chrono::milliseconds limit = 300s) {
+    auto st = p->wait_for(limit);
+    REQUIRE(st);
+    return decode_wait_status(*st).shell_code();
+  }
+  std::string text() {
+    std::lock_guard lock(mu);
+    return output;
+  }
+};
+
+fs::path temp_out(std::string_view name) {
+  fs::path p = fs::temp_directory_path() / fmt::format("tmfault-faults-{}-{}", name, ::getpid());
+  fs::remove_all(p);
+  return p;
+}
+
+bool wait_until(auto pred, std::chrono::seconds limit) {
+  for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return pred();
+}
+
+}  // namespace
+
+TEST_CASE("the JobManager dying mid-run is an error verdict, exit 3, nothing left") {
+  fs::path out = temp_out("jm-dies");
+  Tmfault t({"run", "--no-color", "--out", out.string(), "--only", "heap-space/increase-total-memory",
+             (kRoot / "scenarios/heap-space.toml").string()});
+  REQUIRE(wait_until([&] { return cgroups_of(t.p->pid(), "-tm").size() == 1; }, 60s));
+  fs::path jm = cgroups_of(t.p->pid(), "-jm").at(0);
+  std::ifstream procs(jm / "cgroup.procs");
+  for (pid_t pid; procs >> pid;) ::kill(pid, SIGKILL);
+  int code = t.wait();
+  INFO(t.text());
+  CHECK(code == 3);
+  CHECK(t.text().find("ERROR") != std::string::npos);
+  CHECK(t.text().find("the JobManager killed by SIGKILL") != std::string::npos);
+  CHECK(cgroups_of(t.p->pid()).empty());
+  fs::remove_all(out);
+}
+
+TEST_CASE("a run that hangs times out: thread dumps, SIGTERM, kill; error verdict, exit 3") {
+  fs::path out = temp_out("hang");
+  Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "hangs.toml").string()});
+  int code = t.wait();
+  INFO(t.text());
+  CHECK(code == 3);
+  CHECK(t.text().find("no outcome within 25s") != std::string::npos);
+  CHECK(cgroups_of(t.p->pid()).empty());
+  std::ifstream tm_log(out / "latest/hangs/faulty/tm.log");
+  std::string log((std::istreambuf_iterator<char>(tm_log)), {});
+  CHECK(log.find("Full thread dump") != std::string::npos);  // where it hung, for the reader
+  fs::remove_all(out);
+}
+
+TEST_CASE("two tmfault processes at once do not interfere") {
+  fs::path a = temp_out("twin-a"), b = temp_out("twin-b");
+  Tmfault t1({"run", "--no-color", "--out", a.string(), (kData / "quick-illegal.toml").string()});
+  Tmfault t2({"run", "--no-color", "--out", b.string(), (kData / "quick-illegal.toml").string()});
+  CHECK(t1.wait() == 0);
+  CHECK(t2.wait() == 0);
+  CHECK(cgroups_of(t1.p->pid()).empty());
+  CHECK(cgroups_of(t2.p->pid()).empty());
+  fs::remove_all(a), fs::remove_all(b);
+}
+
+TEST_CASE("stale cgroups of a killed run are swept, nobody else's") {
+  fs::path stale = g_cgroups.parent / "tmfault-999999999-1-stale";
+  fs::path live = g_cgroups.parent / fmt::format("tmfault-{}-77-mine", ::getpid());
+  fs::create_directory(stale);
+  fs::create_directory(live);
+  fs::path out = temp_out("sweep");
+  Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "quick-illegal.toml").string()});
+  CHECK(t.wait() == 0);
+  INFO(t.text());
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(live));  // its owner (this test) is alive
+  CHECK(t.text().find("removed 1 stale cgroup") != std::string::npos);
+  fs::remove(live);
+  fs::remove_all(out);
+}
+
+TEST_CASE("environment errors say what is wrong and how to fix it, exit 3") {
+  fs::path scenario = kData / "quick-illegal.toml";
+  SECTION("no java") {
+    auto env = Tmfault::base_env();
+    env.erase("JAVA_HOME");
+    env["PATH"] = "/nonexistent";
+    Tmfault t({"run", scenario.string()}, env);
+    CHECK(t.wait() == 3);
+    CHECK(t.text().find("java not found") != std::string::npos);
+    CHECK(t.text().find("hint: ") != std::string::npos);
+  }
+  SECTION("Flink version not set up") {
+    Tmfault t({"run", "--flink-version", "9.9.9", scenario.string()});
+    CHECK(t.wait() == 3);
+    CHECK(t.text().find("Flink 9.9.9 lib/ not found") != std::string::npos);
+    CHECK(t.text().find("ci/setup --flink-version 9.9.9") != std::string::npos);
+  }
+  SECTION("cgroups not writable there") {
+    Tmfault t({"run", "--cgroup-parent", "/tmp", scenario.string()});
+    CHECK(t.wait() == 3);
+    CHECK(t.text().find("hint: ") != std::string::npos);
+  }
+  SECTION("output directory not writable") {
+    Tmfault t({"run", "--out", "/etc/hostname/out", scenario.string()});
+    CHECK(t.wait() == 3);
+    CHECK(t.text().find("cannot create the output directory '/etc/hostname/out'") != std::string::npos);
+  }
+}
+
+int main(int argc, char** argv) {
+  try {
+    g_cgroups = cgroup::discover();
+  } catch (const cgroup::CgroupError& e) {
+    std::cout << "SKIPPED: memory cgroups are not usable here: " << e.what() << "\n  hint: " << e.hint() << "\n";
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
+}
