@@ -2,10 +2,16 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "cgroup/cgroup.h"
@@ -14,13 +20,20 @@
 #include "harness/plan.h"
 #include "harness/scenario.h"
 #include "harness/session.h"
+#include "reports/progress.h"
 #include "reports/reports.h"
+#include "reports/suite_ops.h"
 
 namespace tmfault {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr int kExitFail = 1, kExitUsage = 2, kExitEnvironment = 3;
+
+/// Bad input to a command (a malformed results file, a bad --shard): exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct RunArgs {
   std::vector<fs::path> paths;
@@ -31,10 +44,67 @@ struct RunArgs {
   std::string flink_version;
   fs::path flink_home, project_dir, cgroup_parent;
   bool no_color = false;
+  fs::path json, junit, html;
+  std::string shard;
 };
 
-bool use_color(const RunArgs& a) {
-  return !a.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+struct ReportArgs {
+  std::vector<fs::path> inputs;
+  std::string format;
+  fs::path output;
+  bool merge = false;
+  bool no_color = false;
+};
+
+/// NO_COLOR counts when set and not empty (no-color.org).
+bool no_color_env() {
+  const char* v = std::getenv("NO_COLOR");
+  return v && *v;
+}
+
+bool use_color(bool no_color_flag) {
+  return !no_color_flag && ::isatty(STDOUT_FILENO) && !no_color_env();
+}
+
+/// A live status line needs a terminal that understands carriage return and erase-line.
+bool live_terminal() {
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDOUT_FILENO) && !(term && std::string_view(term) == "dumb");
+}
+
+std::size_t terminal_width() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col - 1;
+  return 99;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read '{}': {}", p.string(), std::strerror(errno)));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::error_code ec;
+  if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush())
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", p.string(), std::strerror(errno)));
+}
+
+/// A run directory or a results.json, read back into a suite.
+SuiteResult load_results(const fs::path& input) {
+  fs::path file = fs::is_directory(input) ? input / "results.json" : input;
+  if (!fs::exists(file))
+    throw UsageError(fmt::format("no results in '{}' (want a run directory or its results.json)", input.string()));
+  try {
+    return reports::suite_from_json(read_file(file));
+  } catch (const reports::ReadError& e) {
+    throw UsageError(fmt::format("'{}': {}", file.string(), e.what()));
+  }
 }
 
 /// --only "heap-space" or "heap-space/faulty".
@@ -60,6 +130,85 @@ int exit_code_for(const SuiteResult& s, int signo) {
   return fail ? kExitFail : error ? kExitEnvironment : 0;
 }
 
+/// Which variants run now, redrawn in place twice a second while stdout is a terminal.
+class LiveProgress {
+ public:
+  explicit LiveProgress(std::size_t total) : total_(total), start_(Clock::now()) {
+    ticker_ = std::thread([this] { tick(); });
+  }
+  ~LiveProgress() {
+    {
+      std::lock_guard l(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    ticker_.join();
+    std::lock_guard l(mu_);
+    std::cout << "\r\033[K" << std::flush;
+  }
+  void started(const VariantPlan& p) {
+    std::lock_guard l(mu_);
+    active_.emplace_back(p.scenario_id + "/" + p.variant, Clock::now());
+    redraw();
+  }
+  void done(const RunRecord& r, const std::string& line) {
+    std::lock_guard l(mu_);
+    std::string id = r.plan.scenario_id + "/" + r.plan.variant;
+    std::erase_if(active_, [&](const auto& a) { return a.first == id; });
+    ++done_;
+    std::cout << "\r\033[K" << line << "\n";
+    redraw();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static Millis since(Clock::time_point t) { return std::chrono::duration_cast<Millis>(Clock::now() - t); }
+
+  void redraw() {
+    std::vector<reports::ActiveRun> now;
+    for (const auto& [id, t] : active_) now.push_back({id, since(t), std::nullopt, std::nullopt});
+    std::cout << "\r\033[K" << reports::progress_line(now, done_, total_, since(start_), terminal_width())
+              << std::flush;
+  }
+  void tick() {
+    std::unique_lock l(mu_);
+    while (!wake_.wait_for(l, std::chrono::milliseconds(500), [this] { return stopping_; })) redraw();
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::size_t total_, done_ = 0;
+  Clock::time_point start_;
+  std::vector<std::pair<std::string, Clock::time_point>> active_;
+  std::thread ticker_;
+};
+
+/// The plans to run: every scenario's variants, narrowed by --only and --shard.
+std::vector<VariantPlan> select_plans(const LoadResult& loaded, const RunArgs& a) {
+  std::vector<VariantPlan> plans;
+  for (const auto& sc : loaded.scenarios)
+    for (auto& p : plan_scenario(sc))
+      if (selected(p, a.only)) plans.push_back(std::move(p));
+  if (plans.empty())
+    throw UsageError(fmt::format("--only {} matches no variant", fmt::join(a.only, ", ")));
+  if (a.shard.empty()) return plans;
+  std::string error;
+  auto shard = reports::parse_shard(a.shard, error);
+  if (!shard) throw UsageError(error);
+  return reports::select_shard(plans, *shard);
+}
+
+/// --json/--junit/--html: rendered from the stored results.json, as `tmfault report` does.
+void write_reports(const RunArgs& a, const fs::path& run_dir) {
+  if (a.json.empty() && a.junit.empty() && a.html.empty()) return;
+  std::string stored = read_file(run_dir / "results.json");
+  SuiteResult suite = reports::suite_from_json(stored);
+  if (!a.json.empty()) write_file(a.json, stored);
+  if (!a.junit.empty()) write_file(a.junit, reports::render(suite, reports::Format::junit));
+  if (!a.html.empty()) write_file(a.html, reports::render(suite, reports::Format::html));
+}
+
 int cmd_run(RunArgs a) {
   DistOptions dopts;
   dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
@@ -70,19 +219,15 @@ int cmd_run(RunArgs a) {
     std::cerr << "tmfault: scenario errors: nothing was run\n";
     return kExitUsage;
   }
-  std::vector<VariantPlan> plans;
   std::map<std::string, fs::path> sources;
-  for (const auto& sc : loaded.scenarios) {
-    sources[sc.id] = sc.file;
-    for (auto& p : plan_scenario(sc))
-      if (selected(p, a.only)) plans.push_back(std::move(p));
-  }
-  if (plans.empty()) {
-    std::cerr << fmt::format("tmfault: --only {} matches no variant\n", fmt::join(a.only, ", "));
-    return kExitUsage;
-  }
+  for (const auto& sc : loaded.scenarios) sources[sc.id] = sc.file;
+  std::vector<VariantPlan> plans = select_plans(loaded, a);
   if (a.dry_run) {
     for (const auto& p : plans) std::cout << describe_plan(p) << "\n";
+    return 0;
+  }
+  if (plans.empty()) {
+    std::cout << fmt::format("tmfault: shard {} has no variants: nothing to run\n", a.shard);
     return 0;
   }
   if (!a.flink_version.empty()) dopts.version = a.flink_version;
@@ -95,22 +240,54 @@ int cmd_run(RunArgs a) {
   if (int swept = cgroup::sweep_stale(h))
     std::cerr << fmt::format("tmfault: removed {} stale cgroup(s) of earlier runs\n", swept);
 
-  bool color = use_color(a);
+  bool color = use_color(a.no_color);
   SessionOptions so;
   so.out_root = a.out;
   so.jobs = a.jobs > 0 ? a.jobs : default_jobs();
   so.stop = &signals.stop_flag();
-  so.on_start = [&](const VariantPlan& p) {
-    std::cout << fmt::format("  ..   {}/{}\n", p.scenario_id, p.variant) << std::flush;
-  };
-  so.on_done = [&](const RunRecord& r) { std::cout << reports::variant_line(r, color) << "\n" << std::flush; };
-  std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time\n",
-                           plans.size(), loaded.scenarios.size(), dist.version, so.jobs);
+  std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time{}\n",
+                           plans.size(), loaded.scenarios.size(), dist.version, so.jobs,
+                           a.shard.empty() ? "" : ", shard " + a.shard);
+  std::optional<LiveProgress> live;
+  if (live_terminal()) {
+    live.emplace(plans.size());
+    so.on_start = [&](const VariantPlan& p) { live->started(p); };
+    so.on_done = [&](const RunRecord& r) { live->done(r, reports::variant_line(r, color)); };
+  } else {
+    so.on_start = [&](const VariantPlan& p) {
+      std::cout << fmt::format("  ..   {}/{}\n", p.scenario_id, p.variant) << std::flush;
+    };
+    so.on_done = [&](const RunRecord& r) { std::cout << reports::variant_line(r, color) << "\n" << std::flush; };
+  }
   fs::path run_dir;
   SuiteResult suite = run_session(plans, sources, dist, h, so, run_dir);
+  live.reset();
   std::cout << reports::terminal_summary(suite, color);
   std::cout << fmt::format("results: {}\n", (run_dir / "results.json").string());
+  write_reports(a, run_dir);
   return exit_code_for(suite, signals.signal_received());
+}
+
+int cmd_report(const ReportArgs& a) {
+  if (!a.merge && a.inputs.size() != 1)
+    throw UsageError("report takes one run directory or results.json (use --merge to combine several)");
+  std::string name = a.format.empty() ? (a.merge ? "json" : "text") : a.format;
+  auto format = reports::format_from_name(name);
+  if (!format) throw UsageError(fmt::format("unknown format '{}' (want text, json, junit or html)", name));
+  SuiteResult suite;
+  if (a.merge) {
+    std::vector<SuiteResult> parts;
+    std::vector<std::string> names;
+    for (const fs::path& in : a.inputs) parts.push_back(load_results(in)), names.push_back(in.string());
+    suite = reports::merge_suites(parts, names);
+  } else {
+    suite = load_results(a.inputs.front());
+  }
+  bool color = a.output.empty() && use_color(a.no_color);
+  std::string text = reports::render(suite, *format, color);
+  if (a.output.empty()) std::cout << text << std::flush;
+  else write_file(a.output, text);
+  return 0;
 }
 
 void add_run(CLI::App& app, RunArgs& a) {
@@ -126,6 +303,42 @@ void add_run(CLI::App& app, RunArgs& a) {
   run->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
   run->add_option("--cgroup-parent", a.cgroup_parent, "create cgroups beneath this one (default: our own)");
   run->add_flag("--no-color", a.no_color, "plain output (also: NO_COLOR=1, or stdout not a terminal)");
+  run->add_option("--json", a.json, "also copy results.json to FILE");
+  run->add_option("--junit", a.junit, "also write JUnit XML to FILE (for CI test reporters)");
+  run->add_option("--html", a.html, "also write the HTML report to FILE");
+  run->add_option("--shard", a.shard, "run only shard K of N (K/N) of the variants sorted by scenario and variant");
+}
+
+void add_report(CLI::App& app, ReportArgs& a) {
+  CLI::App* rep = app.add_subcommand("report", "render a stored run again, without running anything");
+  rep->add_option("inputs", a.inputs, "a run directory (out/<timestamp>) or its results.json")->required();
+  rep->add_option("-f,--format", a.format, "text, json, junit or html (default: text; json with --merge)");
+  rep->add_option("-o,--output", a.output, "write to FILE (default: stdout)");
+  rep->add_flag("--merge", a.merge, "combine several runs (shards) of one Flink version into one");
+  rep->add_flag("--no-color", a.no_color, "plain text (also: NO_COLOR=1, or stdout not a terminal)");
+}
+
+int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report) {
+  try {
+    if (app.got_subcommand("run")) return cmd_run(run);
+    if (app.got_subcommand("report")) return cmd_report(report);
+  } catch (const UsageError& e) {
+    std::cerr << fmt::format("tmfault: {}\n", e.what());
+    return kExitUsage;
+  } catch (const reports::MergeError& e) {
+    std::cerr << fmt::format("tmfault: {}\n", e.what());
+    return kExitUsage;
+  } catch (const EnvironmentError& e) {
+    std::cerr << fmt::format("tmfault: {}\nhint: {}\n", e.what(), e.hint());
+    return kExitEnvironment;
+  } catch (const cgroup::CgroupError& e) {
+    std::cerr << fmt::format("tmfault: {}\nhint: {}\n", e.what(), e.hint());
+    return kExitEnvironment;
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("tmfault: {}\n", e.what());
+    return kExitEnvironment;
+  }
+  return kExitUsage;
 }
 
 }  // namespace
@@ -138,31 +351,24 @@ int run_cli(int argc, char** argv) {
       "remedy and checks that it resolves.\n\n"
       "  tmfault run                      run every scenario in scenarios/\n"
       "  tmfault run scenarios/heap.toml  run one section\n"
-      "  tmfault run --dry-run            show what would run\n\n"
+      "  tmfault run --dry-run            show what would run\n"
+      "  tmfault run --junit r.xml --html r.html   also write CI and browser reports\n"
+      "  tmfault report out/latest --format html -o r.html   re-render a stored run\n"
+      "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n\n"
       "exit codes: 0 all passed, 1 a verdict failed, 2 bad usage or scenario,\n"
       "3 harness or environment error, 130/143 interrupted"};
   app.require_subcommand(1);
   RunArgs run;
+  ReportArgs report;
   add_run(app, run);
+  add_report(app, report);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  try {
-    if (app.got_subcommand("run")) return cmd_run(run);
-  } catch (const EnvironmentError& e) {
-    std::cerr << fmt::format("tmfault: {}\nhint: {}\n", e.what(), e.hint());
-    return kExitEnvironment;
-  } catch (const cgroup::CgroupError& e) {
-    std::cerr << fmt::format("tmfault: {}\nhint: {}\n", e.what(), e.hint());
-    return kExitEnvironment;
-  } catch (const std::exception& e) {
-    std::cerr << fmt::format("tmfault: {}\n", e.what());
-    return kExitEnvironment;
-  }
-  return kExitUsage;
+  return dispatch(app, run, report);
 }
 
 }  // namespace tmfault

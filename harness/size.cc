@@ -82,7 +82,8 @@ Parsed<Millis> parse_duration(std::string_view text) {
   std::string unit = lower(n.rest);
   for (auto [name, ms] : kUnits) {
     if (unit != name) continue;
-    if (n.value > std::numeric_limits<std::int64_t>::max() / ms / 1000)
+    // ~146 years: callers add it to steady_clock::now() in nanoseconds, which must not overflow
+    if (n.value > std::numeric_limits<std::int64_t>::max() / 2'000'000 / ms)
       return {std::nullopt, fmt::format("'{}' is too long", text)};
     return {Millis(static_cast<std::int64_t>(n.value * ms)), {}};
   }

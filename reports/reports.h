@@ -1,6 +1,10 @@
 #pragma once
-// Formatting only: a SuiteResult (or one record) to text. No OS access.
+// Formatting only: a SuiteResult (or one record) to text, and back from the canonical JSON.
+// No OS access.
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "model/model.h"
 
@@ -13,11 +17,40 @@ std::string variant_line(const RunRecord& r, bool color);
 /// and for every failure, error or refuted remedy the memory breakdown before and after.
 std::string terminal_summary(const SuiteResult& s, bool color);
 
+/// A stored run as text: every variant_line, then terminal_summary (what a run prints,
+/// minus the live progress).
+std::string text_report(const SuiteResult& s, bool color);
+
 /// The canonical JSON of a suite (every other format can be rebuilt from it).
 std::string suite_json(const SuiteResult& s);
 
 /// One record as JSON (result.json of a variant).
 std::string record_json(const RunRecord& r);
+
+/// A malformed or foreign results file; what() names the key path ("records[3].plan.kind").
+class ReadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The inverse of suite_json: suite_json(suite_from_json(suite_json(x))) == suite_json(x).
+/// Throws ReadError for invalid JSON, a format other than "tmfault-suite/1", or a missing or
+/// mistyped key. Keys added after format 1 (plan.expect_mentions) may be absent.
+SuiteResult suite_from_json(std::string_view text);
+
+/// JUnit XML (Jenkins/Ant schema): one <testsuite> per scenario, one <testcase> per variant.
+std::string junit_xml(const SuiteResult& s);
+
+/// One self-contained HTML page (inline CSS and SVG, no script, no network).
+std::string html_page(const SuiteResult& s);
+
+enum class Format { text, json, junit, html };
+
+/// "text", "json", "junit", "html".
+std::optional<Format> format_from_name(std::string_view name);
+
+/// `s` in format `f` (color applies to text only). Pure: the same suite renders the same bytes.
+std::string render(const SuiteResult& s, Format f, bool color = false);
 
 /// "pass" / "fail" / "error".
 std::string_view outcome_name(Outcome o);

@@ -1,0 +1,59 @@
+#pragma once
+// Shared judgements of the text-based formats: the doc-accuracy cells, the memory breakdown
+// and the grouping of records by doc section. Terminal, JUnit and HTML say the same thing.
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace tmfault::reports {
+
+/// The class of a doc-table cell, for styling: reproduced/confirmed, not, error, finding.
+enum class CellKind { good, bad, error, finding };
+
+struct Cell {
+  std::string text;  ///< "reproduced (oom-heap)", "confirmed", "refuted (oom-direct)", "error", ...
+  CellKind kind = CellKind::good;
+};
+
+/// Faulty run: did the documented symptom appear?
+Cell symptom_cell(const RunRecord& r);
+
+/// Remedy: did the run come out healthy (confirmed) or not (refuted)? A refutation the
+/// scenario expects (a known finding) is CellKind::finding.
+Cell remedy_cell(const RunRecord& r);
+
+/// The doc-table cell of either kind of variant.
+Cell doc_cell(const RunRecord& r);
+
+/// Doc sections (plan.doc) in the order they first appear in the records.
+std::vector<std::string> doc_sections(const SuiteResult& s);
+
+/// The faulty run of r's scenario (nullptr when it is not in `s`).
+const RunRecord* faulty_of(const SuiteResult& s, const RunRecord& r);
+
+/// A remedy that did not make the run healthy: reported with its breakdown before and after.
+bool is_finding(const RunRecord& r);
+
+/// "heap 154m (fw 128m + task 26m), direct ... = process 1024m", or why there is none.
+std::string breakdown_row(const Observation& o);
+
+/// "154m": bytes in MiB, rounded.
+std::string mib(std::uint64_t bytes);
+
+/// "9.8s".
+std::string seconds(Millis m);
+
+/// "heap-space/faulty".
+std::string variant_id(const VariantPlan& p);
+
+/// The earliest symptom hit (nullptr when none).
+const SymptomHit* first_hit(const Observation& o);
+
+/// At most `n` lines of `s`, ending "... (K more lines in result.json)" when cut.
+std::string head_lines(std::string_view s, std::size_t n);
+
+/// "PASS" / "FAIL" / "ERROR".
+std::string outcome_label(Outcome o);
+
+}  // namespace tmfault::reports

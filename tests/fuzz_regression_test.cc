@@ -1,0 +1,48 @@
+// Inputs the fuzz targets (tests/fuzz/) once broke, replayed through the same checks.
+// tests/data/fuzz-regressions/<target>-<what>: <target> is scenario, size or bash_java_utils.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/fuzz/checks.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string check(const std::string& name, const std::string& input) {
+  if (name.starts_with("scenario-")) return tmfault::fuzz::check_scenario(input);
+  if (name.starts_with("size-")) return tmfault::fuzz::check_size(input);
+  if (name.starts_with("bash_java_utils-")) return tmfault::fuzz::check_bash_java_utils(input);
+  return "no fuzz target named by '" + name + "'";
+}
+
+}  // namespace
+
+TEST_CASE("inputs found by fuzzing keep their contracts") {
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(TMFAULT_TEST_DATA "/fuzz-regressions")) {
+    ++files;
+    std::string name = e.path().filename().string();
+    INFO(name);
+    CHECK(check(name, slurp(e.path())) == "");
+  }
+  CHECK(files >= 1);
+}
+
+TEST_CASE("durations are bounded so that now() + timeout cannot overflow") {
+  CHECK(tmfault::parse_duration("1281023h").value);
+  CHECK(tmfault::parse_duration("1281024h").error == "'1281024h' is too long");
+  CHECK(tmfault::parse_duration("2562047h").error == "'2562047h' is too long");
+  CHECK(tmfault::parse_duration("4611686018427ms").value);
+  CHECK_FALSE(tmfault::parse_duration("4611686018428ms").value);
+}
