@@ -148,13 +148,20 @@ class LiveProgress {
   }
   void started(const VariantPlan& p) {
     std::lock_guard l(mu_);
-    active_.emplace_back(p.scenario_id + "/" + p.variant, Clock::now());
+    active_.push_back({p.scenario_id + "/" + p.variant, Clock::now(), std::nullopt, std::nullopt});
     redraw();
+  }
+  /// The TM cgroup's usage, as the runner samples it (no redraw: the ticker shows it).
+  void sampled(const VariantPlan& p, const MemorySample& s, std::optional<std::uint64_t> limit) {
+    std::lock_guard l(mu_);
+    std::string id = p.scenario_id + "/" + p.variant;
+    for (auto& a : active_)
+      if (a.id == id) a.usage_bytes = s.usage_bytes, a.limit_bytes = limit;
   }
   void done(const RunRecord& r, const std::string& line) {
     std::lock_guard l(mu_);
     std::string id = r.plan.scenario_id + "/" + r.plan.variant;
-    std::erase_if(active_, [&](const auto& a) { return a.first == id; });
+    std::erase_if(active_, [&](const auto& a) { return a.id == id; });
     ++done_;
     std::cout << "\r\033[K" << line << "\n";
     redraw();
@@ -166,7 +173,7 @@ class LiveProgress {
 
   void redraw() {
     std::vector<reports::ActiveRun> now;
-    for (const auto& [id, t] : active_) now.push_back({id, since(t), std::nullopt, std::nullopt});
+    for (const auto& a : active_) now.push_back({a.id, since(a.started), a.usage_bytes, a.limit_bytes});
     std::cout << "\r\033[K" << reports::progress_line(now, done_, total_, since(start_), terminal_width())
               << std::flush;
   }
@@ -180,7 +187,12 @@ class LiveProgress {
   bool stopping_ = false;
   std::size_t total_, done_ = 0;
   Clock::time_point start_;
-  std::vector<std::pair<std::string, Clock::time_point>> active_;
+  struct Active {
+    std::string id;
+    Clock::time_point started;
+    std::optional<std::uint64_t> usage_bytes, limit_bytes;
+  };
+  std::vector<Active> active_;
   std::thread ticker_;
 };
 
@@ -209,6 +221,13 @@ void write_reports(const RunArgs& a, const fs::path& run_dir) {
   if (!a.html.empty()) write_file(a.html, reports::render(suite, reports::Format::html));
 }
 
+/// Flink ignores keys it does not know; a misspelt one would silently test the default.
+void warn_unknown_keys(const LoadResult& loaded, const FlinkDist& dist) {
+  for (const auto& sc : loaded.scenarios)
+    for (const auto& d : check_option_keys(sc, dist.option_keys, dist.version))
+      std::cerr << format_diagnostic(d) << "\n";
+}
+
 int cmd_run(RunArgs a) {
   DistOptions dopts;
   dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
@@ -222,6 +241,16 @@ int cmd_run(RunArgs a) {
   std::map<std::string, fs::path> sources;
   for (const auto& sc : loaded.scenarios) sources[sc.id] = sc.file;
   std::vector<VariantPlan> plans = select_plans(loaded, a);
+  if (!a.flink_version.empty()) dopts.version = a.flink_version;
+  if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
+  std::optional<FlinkDist> found;
+  try {
+    found = locate_dist(dopts);
+  } catch (const EnvironmentError& e) {
+    if (!a.dry_run) throw;
+    std::cerr << fmt::format("tmfault: option keys not checked: {}\n", e.what());
+  }
+  if (found) warn_unknown_keys(loaded, *found);
   if (a.dry_run) {
     for (const auto& p : plans) std::cout << describe_plan(p) << "\n";
     return 0;
@@ -230,9 +259,7 @@ int cmd_run(RunArgs a) {
     std::cout << fmt::format("tmfault: shard {} has no variants: nothing to run\n", a.shard);
     return 0;
   }
-  if (!a.flink_version.empty()) dopts.version = a.flink_version;
-  if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
-  FlinkDist dist = locate_dist(dopts);
+  const FlinkDist& dist = *found;
   cgroup::StopOnSignal signals;
   cgroup::Hierarchy h = cgroup::discover(a.cgroup_parent.empty()
                                              ? std::nullopt
@@ -252,6 +279,9 @@ int cmd_run(RunArgs a) {
   if (live_terminal()) {
     live.emplace(plans.size());
     so.on_start = [&](const VariantPlan& p) { live->started(p); };
+    so.on_sample = [&](const VariantPlan& p, const MemorySample& s, std::optional<std::uint64_t> limit) {
+      live->sampled(p, s, limit);
+    };
     so.on_done = [&](const RunRecord& r) { live->done(r, reports::variant_line(r, color)); };
   } else {
     so.on_start = [&](const VariantPlan& p) {

@@ -229,6 +229,7 @@ void monitor(const VariantPlan& plan, const RunContext& ctx, Cluster& c, Events&
   for (;;) {
     ev.wait(kTick);
     o.samples.push_back({ev.since_start(), c.tm_cg->usage_bytes()});
+    if (ctx.on_sample) ctx.on_sample(o.samples.back(), o.cgroup_limit_bytes);
     if (ctx.stop && ctx.stop->load()) { o.interrupted = true; return; }
     if (auto st = c.tm->poll()) {
       o.tm_exit = decode_wait_status(*st);

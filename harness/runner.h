@@ -16,6 +16,8 @@ struct RunContext {
   const cgroup::Hierarchy* cgroups = nullptr;
   std::filesystem::path dir;                  ///< this variant's output directory (created)
   const std::atomic<bool>* stop = nullptr;    ///< set on SIGINT/SIGTERM
+  /// Called with each TM memory sample and the cgroup limit (optional; for live progress).
+  std::function<void(const MemorySample&, std::optional<std::uint64_t>)> on_sample;
 };
 
 /// Never throws for problems of the run itself: they become Observation::harness_error.

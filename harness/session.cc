@@ -54,7 +54,7 @@ void point_latest(const fs::path& root, const fs::path& run_dir) {
 }
 
 RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& source,
-                  const FlinkDist& dist, const cgroup::Hierarchy& cg, const std::atomic<bool>* stop) {
+                  const FlinkDist& dist, const cgroup::Hierarchy& cg, const SessionOptions& opts) {
   RunRecord rec;
   rec.plan = plan;
   rec.dir = dir;
@@ -63,7 +63,12 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
   try {
     fs::create_directories(dir);
     write_text(dir / "plan.txt", describe_plan(plan));
-    rec.observation = run_variant(plan, {&dist, &cg, dir, stop});
+    RunContext ctx{&dist, &cg, dir, opts.stop, {}};
+    if (opts.on_sample)
+      ctx.on_sample = [&](const MemorySample& s, std::optional<std::uint64_t> limit) {
+        opts.on_sample(plan, s, limit);
+      };
+    rec.observation = run_variant(plan, ctx);
   } catch (const std::exception& e) {  // a harness failure in one run: that variant's error
     rec.observation.harness_error = e.what();
   }
@@ -102,7 +107,7 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
       if (opts.on_start) { std::lock_guard l(report_mu); opts.on_start(p); }
       fs::path dir = run_dir / p.scenario_id / p.variant;
       auto src = sources.count(p.scenario_id) ? sources.at(p.scenario_id) : fs::path();
-      RunRecord rec = run_one(p, dir, src, dist, cgroups, opts.stop);
+      RunRecord rec = run_one(p, dir, src, dist, cgroups, opts);
       std::lock_guard l(report_mu);
       suite.records[i] = std::move(rec);
       ran[i] = true;

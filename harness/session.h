@@ -17,6 +17,8 @@ struct SessionOptions {
   const std::atomic<bool>* stop = nullptr;
   std::function<void(const RunRecord&)> on_done;  ///< called (serialised) as each variant ends
   std::function<void(const VariantPlan&)> on_start;
+  /// Each TM memory sample as it is taken (from the variant's own thread; must be thread-safe).
+  std::function<void(const VariantPlan&, const MemorySample&, std::optional<std::uint64_t> limit)> on_sample;
 };
 
 /// Runs `plans` (scenario files in `sources`, for the reproduce line). Stores every run under

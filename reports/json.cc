@@ -71,6 +71,7 @@ ordered_json observation_json(const Observation& o) {
           {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)},
                           {"tm_registered", opt_ms(t.tm_registered)}, {"job_running", opt_ms(t.job_running)},
                           {"job_ended", opt_ms(t.job_ended)}, {"first_symptom", opt_ms(t.first_symptom)},
+                          {"tm_exited", opt_ms(t.tm_exited)},
                           {"total", t.total.count()}}},
           {"ports", o.ports},
           {"samples", samples}};

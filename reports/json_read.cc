@@ -148,6 +148,7 @@ Timings timings(const Node& n) {
   t.job_running = opt_ms(n, "job_running");
   t.job_ended = opt_ms(n, "job_ended");
   t.first_symptom = opt_ms(n, "first_symptom");
+  t.tm_exited = opt_ms(n, "tm_exited");
   t.total = n.at("total").ms();
   return t;
 }

@@ -107,6 +107,13 @@ void milestones(std::string& out, const Scale& sc, const Timings& t) {
 
 void symptom_marker(std::string& out, const Scale& sc, const Observation& o) {
   const SymptomHit* hit = first_hit(o);
+  if (!hit && o.tm_exit && o.timings.tm_exited) {  // e.g. the kernel's OOM kill: no log line
+    std::string label = fmt::format("TM killed at {}", seconds(*o.timings.tm_exited));
+    vline(out, sc, *o.timings.tm_exited, "symptom", label, 3);
+    out += fmt::format("<path class=\"symptom-dot\" d=\"M{0:.1f},{1:.1f} l-5,-9 h10 z\"/>\n",
+                       sc.x(o.timings.tm_exited->count()), kTop);
+    return;
+  }
   if (!hit) return;
   std::string label = fmt::format("{} at {}", symptom_name(hit->symptom), seconds(hit->at));
   vline(out, sc, hit->at, "symptom", label, 3);
