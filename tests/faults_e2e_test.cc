@@ -115,6 +115,24 @@ TEST_CASE("a run that hangs times out: thread dumps, SIGTERM, kill; error verdic
   fs::remove_all(out);
 }
 
+TEST_CASE("SIGTERM mid-run: exit 143 within 2 s, results so far written, nothing left") {
+  fs::path out = temp_out("sigterm");
+  Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "hangs.toml").string()});
+  REQUIRE(wait_until([&] { return cgroups_of(t.p->pid(), "-tm").size() == 1; }, 60s));
+  auto sent = std::chrono::steady_clock::now();
+  t.p->signal(SIGTERM);
+  int code = t.wait(10s);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
+  INFO(t.text());
+  CHECK(code == 143);
+  CHECK(took.count() < 2000);
+  CHECK(cgroups_of(t.p->pid()).empty());
+  std::ifstream results(out / "latest/results.json");
+  std::string json((std::istreambuf_iterator<char>(results)), {});
+  CHECK(json.find("\"interrupted\": true") != std::string::npos);
+  fs::remove_all(out);
+}
+
 TEST_CASE("two tmfault processes at once do not interfere") {
   fs::path a = temp_out("twin-a"), b = temp_out("twin-b");
   Tmfault t1({"run", "--no-color", "--out", a.string(), (kData / "quick-illegal.toml").string()});

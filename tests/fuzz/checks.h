@@ -1,0 +1,113 @@
+#pragma once
+// The contracts the fuzz targets check, shared with tests/fuzz_regression_test.cc so that a
+// saved input replays through exactly the same calls. Each check returns "" or the broken rule.
+// Crashes, UB and leaks are the sanitizers' job; these catch wrong-but-quiet results.
+#include <chrono>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "harness/log_events.h"
+#include "harness/memory_model.h"
+#include "harness/scenario.h"
+#include "harness/size.h"
+#include "harness/workloads.h"
+
+namespace tmfault::fuzz {
+
+/// Slugs name run directories and cgroups: [a-z0-9-], 1-64 chars, no leading/trailing '-'.
+inline std::string check_slug(std::string_view name) {
+  std::string s = slugify(name);
+  if (s.empty() || s.size() > 64) return "slugify: length " + std::to_string(s.size());
+  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+    return "slugify: unsafe character in '" + s + "'";
+  if (s.front() == '-' || s.back() == '-') return "slugify: '" + s + "' starts or ends with '-'";
+  return {};
+}
+
+/// The runner computes `steady_clock::now() + timeout` (nanoseconds): that must not overflow.
+inline std::string check_deadline(Millis d) {
+  using Clock = std::chrono::steady_clock;
+  if (d.count() < 0) return "negative duration";
+  auto room = Clock::duration::max() - Clock::now().time_since_epoch();
+  if (d > std::chrono::duration_cast<Millis>(room))
+    return "duration of " + std::to_string(d.count()) + " ms overflows a steady_clock deadline";
+  return {};
+}
+
+inline std::string check_scenario(std::string_view text) {
+  LoadResult r = parse_scenario(text, "fuzz.toml");
+  if (r.scenarios.size() > 1) return "parse_scenario: more than one scenario";
+  if (r.scenarios.empty() != has_errors(r.diagnostics))
+    return "parse_scenario: a scenario must come back exactly when there are no errors";
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.message.empty()) return "parse_scenario: empty diagnostic";
+    if (std::isupper(static_cast<unsigned char>(d.message[0])))
+      return "parse_scenario: message starts upper-case: " + d.message;
+    if (d.pos.line < 0 || d.pos.column < 0) return "parse_scenario: negative position";
+    if (!format_diagnostic(d).starts_with("fuzz.toml")) return "format_diagnostic: no file name";
+  }
+  for (const Scenario& s : r.scenarios) {
+    if (s.id.empty() || s.id.size() > 64 ||
+        s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+      return "parse_scenario: accepted bad id '" + s.id + "'";
+    if (!find_workload(s.workload)) return "parse_scenario: accepted unknown workload";
+    if (auto e = check_deadline(s.timeout); !e.empty()) return "scenario timeout: " + e;
+    for (const Remedy& rem : s.remedies) {
+      if (rem.set.empty() && rem.unset.empty()) return "parse_scenario: accepted empty remedy";
+      if (auto e = check_slug(rem.name); !e.empty()) return e;
+    }
+  }
+  return check_slug(text);
+}
+
+inline std::string check_size(std::string_view text) {
+  Parsed<std::uint64_t> s = parse_size(text);
+  if (s.value.has_value() == !s.error.empty()) return "parse_size: want a value or an error";
+  if (s.value) {
+    if (*s.value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return "parse_size: larger than Flink's long";
+    if (parse_size(std::to_string(*s.value) + "b").value != s.value)
+      return "parse_size: value does not round-trip";
+    if (format_bytes(*s.value).empty()) return "format_bytes: empty";
+  }
+  Parsed<Millis> d = parse_duration(text);
+  if (d.value.has_value() == !d.error.empty()) return "parse_duration: want a value or an error";
+  if (d.value) {
+    if (auto e = check_deadline(*d.value); !e.empty()) return "parse_duration: " + e;
+    if (parse_duration(std::to_string(d.value->count()) + "ms").value != d.value)
+      return "parse_duration: value does not round-trip";
+  }
+  if (text.size() >= sizeof(std::uint64_t)) {  // the same bytes as a raw number
+    std::uint64_t raw = 0;
+    std::memcpy(&raw, text.data(), sizeof raw);
+    if (!format_bytes(raw).ends_with("B")) return "format_bytes: no unit";
+  }
+  return {};
+}
+
+inline std::string check_bash_java_utils(std::string_view text) {
+  std::string error;
+  auto m = parse_bash_java_utils(text, error);
+  if (!m && error.empty()) return "parse_bash_java_utils: failed without a reason";
+  if (m && describe_memory(*m).empty()) return "describe_memory: empty";
+  std::string ice = illegal_config_message(text);
+  if (ice.find('\n') != std::string::npos) return "illegal_config_message: spans lines";
+  if (!ice.empty() && text.find("TaskExecutorProcessUtils") == std::string_view::npos)
+    return "illegal_config_message: not thrown from TaskExecutorProcessUtils";
+  for (std::size_t pos = 0; pos <= text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    LineEvent e = classify_line(line);
+    if (e.milestone == Milestone::job_ended && job_end_state(line).empty())
+      return "classify_line: job_ended but job_end_state names no state";
+  }
+  return {};
+}
+
+}  // namespace tmfault::fuzz

@@ -1,0 +1,16 @@
+// libFuzzer target: parse_scenario on arbitrary bytes. toml++ is compiled in header-only, so
+// the TOML parser is instrumented too.
+// A broken contract (tests/fuzz/checks.h) aborts like a crash, so libFuzzer saves the input.
+#include <cstdio>
+#include <cstdlib>
+
+#include "tests/fuzz/checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  std::string broken = tmfault::fuzz::check_scenario({reinterpret_cast<const char*>(data), size});
+  if (!broken.empty()) {
+    std::fprintf(stderr, "contract broken: %s\n", broken.c_str());
+    std::abort();
+  }
+  return 0;
+}

@@ -1,0 +1,15 @@
+// libFuzzer target: parse_size, parse_duration and format_bytes.
+// A broken contract (tests/fuzz/checks.h) aborts like a crash, so libFuzzer saves the input.
+#include <cstdio>
+#include <cstdlib>
+
+#include "tests/fuzz/checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  std::string broken = tmfault::fuzz::check_size({reinterpret_cast<const char*>(data), size});
+  if (!broken.empty()) {
+    std::fprintf(stderr, "contract broken: %s\n", broken.c_str());
+    std::abort();
+  }
+  return 0;
+}
