@@ -17,6 +17,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/signals.h"
 #include "harness/dist.h"
+#include "harness/explain.h"
 #include "harness/plan.h"
 #include "harness/scenario.h"
 #include "harness/session.h"
@@ -320,6 +321,57 @@ int cmd_report(const ReportArgs& a) {
   return 0;
 }
 
+/// `-D key=value` options as a one-variant plan.
+VariantPlan plan_from_definitions(const std::vector<std::string>& defs) {
+  VariantPlan p;
+  p.scenario_id = "options";
+  p.variant = "given";
+  p.name = "-D options";
+  for (const auto& d : defs) {
+    std::size_t eq = d.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(fmt::format("-D '{}' is not key=value, e.g. -D taskmanager.memory.process.size=1g", d));
+    p.tm_options.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+  }
+  return p;
+}
+
+int cmd_explain(RunArgs a, const std::vector<std::string>& defs) {
+  DistOptions dopts;
+  dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
+  if (!a.flink_version.empty()) dopts.version = a.flink_version;
+  if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
+  std::vector<VariantPlan> plans;
+  if (!defs.empty()) {
+    plans.push_back(plan_from_definitions(defs));
+  } else {
+    if (a.paths.empty()) a.paths.push_back(dopts.project_dir / "scenarios");
+    LoadResult loaded = load_scenarios(a.paths);
+    for (const auto& d : loaded.diagnostics) std::cerr << format_diagnostic(d) << "\n";
+    if (has_errors(loaded.diagnostics)) return kExitUsage;
+    plans = select_plans(loaded, a);
+  }
+  FlinkDist dist = locate_dist(dopts);
+  cgroup::StopOnSignal signals;
+  auto explained = explain_plans(plans, dist, a.jobs > 0 ? a.jobs : default_jobs(), &signals.stop_flag());
+  std::cout << fmt::format("Flink {}'s memory model (BashJavaUtils), per variant:\n\n", dist.version)
+            << reports::explain_text(explained) << std::flush;
+  return signals.signal_received() ? 128 + signals.signal_received() : 0;
+}
+
+void add_explain(CLI::App& app, RunArgs& a, std::vector<std::string>& defs) {
+  CLI::App* ex = app.add_subcommand(
+      "explain", "show the memory breakdown Flink derives for each variant (and what a remedy changes), "
+                 "without running anything");
+  ex->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
+  ex->add_option("--only", a.only, "only SCENARIO or SCENARIO/VARIANT (repeatable)");
+  ex->add_option("-D", defs, "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g");
+  ex->add_option("--flink-version", a.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
+  ex->add_option("--flink-home", a.flink_home, "use this unpacked Flink distribution instead");
+  ex->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
+  ex->add_option("-j,--jobs", a.jobs, "derivations at once (default: cores, at most 4)")->check(CLI::Range(1, 64));
+}
+
 void add_run(CLI::App& app, RunArgs& a) {
   CLI::App* run = app.add_subcommand("run", "run scenarios against a real Flink TaskManager");
   run->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
@@ -348,9 +400,11 @@ void add_report(CLI::App& app, ReportArgs& a) {
   rep->add_flag("--no-color", a.no_color, "plain text (also: NO_COLOR=1, or stdout not a terminal)");
 }
 
-int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report) {
+int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report, const RunArgs& explain,
+             const std::vector<std::string>& defs) {
   try {
     if (app.got_subcommand("run")) return cmd_run(run);
+    if (app.got_subcommand("explain")) return cmd_explain(explain, defs);
     if (app.got_subcommand("report")) return cmd_report(report);
   } catch (const UsageError& e) {
     std::cerr << fmt::format("tmfault: {}\n", e.what());
@@ -382,15 +436,19 @@ int run_cli(int argc, char** argv) {
       "  tmfault run                      run every scenario in scenarios/\n"
       "  tmfault run scenarios/heap.toml  run one section\n"
       "  tmfault run --dry-run            show what would run\n"
+      "  tmfault explain scenarios/heap-space.toml   Flink's memory breakdown per variant\n"
+      "  tmfault explain -D taskmanager.memory.process.size=1g   ... for any options\n"
       "  tmfault run --junit r.xml --html r.html   also write CI and browser reports\n"
       "  tmfault report out/latest --format html -o r.html   re-render a stored run\n"
       "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n\n"
       "exit codes: 0 all passed, 1 a verdict failed, 2 bad usage or scenario,\n"
       "3 harness or environment error, 130/143 interrupted"};
   app.require_subcommand(1);
-  RunArgs run;
+  RunArgs run, explain;
   ReportArgs report;
+  std::vector<std::string> defs;
   add_run(app, run);
+  add_explain(app, explain, defs);
   add_report(app, report);
   try {
     app.parse(argc, argv);
@@ -398,7 +456,7 @@ int run_cli(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  return dispatch(app, run, report);
+  return dispatch(app, run, report, explain, defs);
 }
 
 }  // namespace tmfault

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cgroup/process.h"
+#include "harness/derive.h"
 #include "harness/exit_status.h"
 #include "harness/flink_launch.h"
 #include "harness/log_events.h"
@@ -26,7 +27,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr Millis kTick{100};
-constexpr Millis kDeriveTimeout{60'000};
 /// After a symptom appears, how long the job may take to reach a final state.
 constexpr Millis kSettleAfterSymptom{10'000};
 /// On a timeout: time for the JVMs to print thread dumps, then to exit on SIGTERM.
@@ -127,46 +127,6 @@ class Events {
   bool changed_ = false;
 };
 
-std::map<std::string, std::string> child_env(const FlinkDist& d, const fs::path& home,
-                                             const fs::path& conf) {
-  std::map<std::string, std::string> env;
-  for (const char* k : {"PATH", "HOME", "LANG", "TZ", "JAVA_HOME"})
-    if (const char* v = std::getenv(k)) env[k] = v;
-  // Application mode looks for the user jar in <parent of FLINK_LIB_DIR>/usrlib.
-  env["FLINK_HOME"] = home.string();
-  env["FLINK_LIB_DIR"] = (home / "lib").string();
-  env["FLINK_CONF_DIR"] = conf.string();
-  return env;
-}
-
-/// BashJavaUtils, as bin/config.sh runs it. Fills derive_ok/derive_output/memory.
-/// Thrown when a stop was requested while waiting.
-struct Interrupted {};
-
-void derive(const FlinkDist& d, const fs::path& conf, const fs::path& dir,
-            const std::map<std::string, std::string>& env, const std::atomic<bool>* stop,
-            Observation& o) {
-  std::string output;
-  std::mutex mu;
-  auto collect = [&](std::string_view l) {
-    std::lock_guard lock(mu);
-    output.append(l).push_back('\n');
-  };
-  auto p = cgroup::Process::start({d.java, bash_java_utils_args(d, conf), env, dir, std::nullopt},
-                                  collect, collect);
-  std::optional<int> status;
-  for (auto deadline = Clock::now() + kDeriveTimeout; !status && Clock::now() < deadline;) {
-    if (stop && stop->load()) throw Interrupted();
-    status = p->wait_for(kTick);
-  }
-  write_file(dir / "derive.log", output);
-  if (!status) throw std::runtime_error("BashJavaUtils did not finish within 60s");
-  std::string error;
-  if (decode_wait_status(*status).code == 0) o.memory = parse_bash_java_utils(output, error);
-  o.derive_ok = o.memory.has_value();
-  if (!o.derive_ok) o.derive_output = output;
-}
-
 struct Cluster {
   std::unique_ptr<cgroup::MemCgroup> jm_cg, tm_cg;
   std::unique_ptr<cgroup::Process> jm, tm;
@@ -213,12 +173,6 @@ std::unique_ptr<cgroup::Process> launch(const FlinkDist& d, std::vector<std::str
                                 ev.sink(source, log), ev.sink(source, log));
 }
 
-void write_conf(const fs::path& conf, const FlinkDist& d, const FlinkOptions& options) {
-  fs::create_directories(conf);
-  write_file(conf / "config.yaml", config_yaml(options));
-  for (const auto& f : {d.log4j_config, d.log4j_bash_utils_config})
-    fs::copy_file(f, conf / f.filename(), fs::copy_options::overwrite_existing);
-}
 
 /// Polls until the job ends, the TM or JM exits, the deadline passes or a stop is requested.
 void monitor(const VariantPlan& plan, const RunContext& ctx, Cluster& c, Events& ev,
@@ -278,12 +232,15 @@ void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Obs
   Cluster c;
   // The JM does not depend on the TM's options: start it while Flink derives the TM's memory.
   c.jm_cg = cgroup::MemCgroup::create(*ctx.cgroups, plan.scenario_id + "-jm", kJobManagerLimitBytes);
-  auto jm_env = child_env(d, home, dir / "jm-conf");
+  auto jm_env = flink_env(home, dir / "jm-conf");
   c.jm = launch(d, jobmanager_args(d, plan, dir / "jm-conf", dir / "jm.log"), jm_env, dir, *c.jm_cg,
                 ev, "jm");
   try {
-    auto tm_env = child_env(d, home, dir / "tm-conf");
-    derive(d, dir / "tm-conf", dir, tm_env, ctx.stop, o);
+    auto tm_env = flink_env(home, dir / "tm-conf");
+    Derivation dv = derive_memory(d, dir / "tm-conf", dir, tm_env, ctx.stop);
+    o.memory = dv.memory;
+    o.derive_ok = dv.memory.has_value();
+    if (!o.derive_ok) o.derive_output = dv.output;
     o.timings.derived = ev.since_start();
     if (o.derive_ok) {
       o.cgroup_limit_bytes = plan.cgroup_limit_bytes.value_or(o.memory->total_process());

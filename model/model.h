@@ -171,3 +171,14 @@ struct SuiteResult {
 };
 
 }  // namespace tmfault
+
+namespace tmfault {
+
+/// `tmfault explain`: what Flink derives for one variant's options, without running it.
+struct ExplainedVariant {
+  VariantPlan plan;
+  std::optional<MemoryBreakdown> memory;
+  std::string refusal;  ///< Flink's IllegalConfigurationException message when memory is nullopt
+};
+
+}  // namespace tmfault

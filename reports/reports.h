@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "model/model.h"
@@ -54,5 +55,8 @@ std::string render(const SuiteResult& s, Format f, bool color = false);
 
 /// "pass" / "fail" / "error".
 std::string_view outcome_name(Outcome o);
+
+/// `tmfault explain`: each variant's memory breakdown, remedies beside their faulty run.
+std::string explain_text(const std::vector<ExplainedVariant>& variants);
 
 }  // namespace tmfault::reports

@@ -1,0 +1,80 @@
+#include <fmt/format.h>
+
+#include <array>
+
+#include "reports/reports.h"
+
+namespace tmfault::reports {
+namespace {
+
+std::string mib(std::uint64_t b) { return fmt::format("{}m", (b + (1 << 19)) >> 20); }
+
+std::string delta(std::uint64_t before, std::uint64_t after) {
+  if (before == after) return "";
+  std::int64_t d = static_cast<std::int64_t>(after) - static_cast<std::int64_t>(before);
+  return fmt::format("{}{}m", d > 0 ? "+" : "-", (static_cast<std::uint64_t>(d > 0 ? d : -d) + (1 << 19)) >> 20);
+}
+
+struct Row {
+  std::string_view name;
+  std::uint64_t (*get)(const MemoryBreakdown&);
+};
+
+constexpr std::array<Row, 13> kRows{{
+    {"framework heap", [](const MemoryBreakdown& m) { return m.framework_heap; }},
+    {"task heap", [](const MemoryBreakdown& m) { return m.task_heap; }},
+    {"= JVM heap (-Xmx)", [](const MemoryBreakdown& m) { return m.jvm_heap(); }},
+    {"framework off-heap", [](const MemoryBreakdown& m) { return m.framework_off_heap; }},
+    {"task off-heap", [](const MemoryBreakdown& m) { return m.task_off_heap; }},
+    {"network", [](const MemoryBreakdown& m) { return m.network; }},
+    {"= JVM direct limit", [](const MemoryBreakdown& m) { return m.jvm_direct(); }},
+    {"managed", [](const MemoryBreakdown& m) { return m.managed; }},
+    {"= total Flink", [](const MemoryBreakdown& m) { return m.total_flink(); }},
+    {"JVM metaspace", [](const MemoryBreakdown& m) { return m.jvm_metaspace; }},
+    {"JVM overhead", [](const MemoryBreakdown& m) { return m.jvm_overhead; }},
+    {"= total process", [](const MemoryBreakdown& m) { return m.total_process(); }},
+    {"network buffers (32k)", [](const MemoryBreakdown& m) { return m.network / 32768; }},
+}};
+
+void table(std::string& out, const MemoryBreakdown* base, const MemoryBreakdown& m) {
+  out += base ? fmt::format("    {:<24} {:>9} {:>9} {:>9}\n", "component", "faulty", "this", "change")
+              : fmt::format("    {:<24} {:>9}\n", "component", "size");
+  for (const Row& r : kRows) {
+    bool count = r.name.starts_with("network buffers");
+    auto show = [&](std::uint64_t v) { return count ? std::to_string(v) : mib(v); };
+    std::uint64_t v = r.get(m);
+    if (!base) {
+      out += fmt::format("    {:<24} {:>9}\n", r.name, show(v));
+      continue;
+    }
+    std::uint64_t b = r.get(*base);
+    std::string change = count ? (b == v ? "" : fmt::format("{:+}", static_cast<long long>(v) - static_cast<long long>(b)))
+                               : delta(b, v);
+    std::string line = fmt::format("    {:<24} {:>9} {:>9} {:>9}", r.name, show(b), show(v), change);
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += line + "\n";
+  }
+  out += fmt::format("    JVM flags: {}\n", fmt::join(m.jvm_args, " "));
+}
+
+}  // namespace
+
+std::string explain_text(const std::vector<ExplainedVariant>& vs) {
+  std::string out;
+  const ExplainedVariant* faulty = nullptr;
+  for (const ExplainedVariant& v : vs) {
+    if (v.plan.kind == VariantKind::faulty) faulty = &v;
+    bool compare = faulty && faulty != &v && faulty->plan.scenario_id == v.plan.scenario_id && faulty->memory;
+    out += fmt::format("{}/{}  ({})\n", v.plan.scenario_id, v.plan.variant, v.plan.name);
+    for (const auto& [k, val] : v.plan.changed) out += fmt::format("    changes {} = {}\n", k, val);
+    if (!v.memory) {
+      out += fmt::format("    Flink refuses this configuration: {}\n\n", v.refusal);
+      continue;
+    }
+    table(out, compare ? &*faulty->memory : nullptr, *v.memory);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace tmfault::reports
