@@ -15,28 +15,20 @@
 #include <thread>
 
 #include "cgroup/cgroup.h"
-#include "cgroup/process.h"
 #include "harness/dist.h"
 #include "harness/exit_status.h"
 #include "harness/plan.h"
 #include "harness/scenario.h"
 #include "harness/session.h"
+#include "tests/e2e_support.h"
 
 using namespace tmfault;
+using namespace tmfault::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
 cgroup::Hierarchy g_cgroups;
-
-/// Children of the cgroup parent named after `pid` (tmfault-<pid>-*): must be none after a run.
-std::vector<fs::path> cgroups_of(pid_t pid) {
-  std::vector<fs::path> out;
-  std::string prefix = fmt::format("tmfault-{}-", pid);
-  for (const auto& e : fs::directory_iterator(g_cgroups.parent))
-    if (e.is_directory() && e.path().filename().string().starts_with(prefix)) out.push_back(e.path());
-  return out;
-}
 
 SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& out) {
   LoadResult loaded = load_scenarios(paths);
@@ -65,18 +57,13 @@ const RunRecord& find(const SuiteResult& s, std::string_view scenario, std::stri
   throw std::logic_error("unreachable");
 }
 
-fs::path temp_out(std::string_view name) {
-  fs::path p = fs::temp_directory_path() / fmt::format("tmfault-e2e-{}-{}", name, ::getpid());
-  fs::remove_all(p);
-  return p;
-}
 
 }  // namespace
 
 TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as declared; "
           "negative scenarios fail; nothing is left behind") {
   fs::path root = TMFAULT_SOURCE_DIR;
-  fs::path out = temp_out("suite");
+  fs::path out = temp_out("e2e-suite");
   SuiteResult s = run_scenarios({root / "scenarios", root / "scenarios/negative"}, out);
   std::map<std::string, int> negative_fails;
   std::set<std::string> sections;
@@ -103,45 +90,8 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   REQUIRE(killed.observation.tm_exit);
   CHECK(killed.observation.tm_exit->shell_code() == 137);
   CHECK(killed.observation.tm_oom_kills >= 1);
-  CHECK(cgroups_of(::getpid()).empty());
+  CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
   CHECK(fs::exists(out / "latest" / "results.json"));
-  fs::remove_all(out);
-}
-
-TEST_CASE("SIGINT mid-run: exit 130, every process and cgroup gone") {
-  fs::path out = temp_out("sigint");
-  std::mutex mu;
-  std::string output;
-  auto sink = [&](std::string_view l) {
-    std::lock_guard lock(mu);
-    output.append(l).push_back('\n');
-  };
-  std::map<std::string, std::string> env;
-  for (const char* k : {"PATH", "HOME", "JAVA_HOME", "TMFAULT_CACHE"})
-    if (const char* v = std::getenv(k)) env[k] = v;
-  auto p = cgroup::Process::start(
-      {TMFAULT_BINARY, {"run", "--out", out.string(), "--only", "heap-space/increase-total-memory",
-                        fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml"},
-       env, fs::temp_directory_path(), std::nullopt},
-      sink, sink);
-  // Wait until the TaskManager's cgroup exists, i.e. the JVMs are up, then interrupt.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (cgroups_of(p->pid()).size() < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  REQUIRE(cgroups_of(p->pid()).size() == 2);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  auto sent = std::chrono::steady_clock::now();
-  p->signal(SIGINT);
-  auto status = p->wait_for(std::chrono::milliseconds(10'000));
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
-  INFO(output);
-  REQUIRE(status);
-  CHECK(decode_wait_status(*status).code == 130);
-  CHECK(took.count() < 2000);
-  CHECK(cgroups_of(p->pid()).empty());
-  CHECK(output.find("INTERRUPTED") != std::string::npos);
-  std::cout << fmt::format("SIGINT: tmfault exited {} after {} ms\n",
-                           decode_wait_status(*status).code, took.count());
   fs::remove_all(out);
 }
 

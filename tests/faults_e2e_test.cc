@@ -16,8 +16,10 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
 #include "harness/exit_status.h"
+#include "tests/e2e_support.h"
 
 using namespace tmfault;
+using namespace tmfault::testing;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -26,16 +28,6 @@ namespace {
 cgroup::Hierarchy g_cgroups;
 const fs::path kRoot = TMFAULT_SOURCE_DIR;
 const fs::path kData = kRoot / "tests/data/scenarios";
-
-std::vector<fs::path> cgroups_of(pid_t pid, std::string_view suffix = "") {
-  std::vector<fs::path> out;
-  std::string prefix = fmt::format("tmfault-{}-", pid);
-  for (const auto& e : fs::directory_iterator(g_cgroups.parent)) {
-    std::string name = e.path().filename().string();
-    if (e.is_directory() && name.starts_with(prefix) && name.ends_with(suffix)) out.push_back(e.path());
-  }
-  return out;
-}
 
 /// A tmfault child process with its output collected.
 struct Tmfault {
@@ -68,28 +60,16 @@ struct Tmfault {
   }
 };
 
-fs::path temp_out(std::string_view name) {
-  fs::path p = fs::temp_directory_path() / fmt::format("tmfault-faults-{}-{}", name, ::getpid());
-  fs::remove_all(p);
-  return p;
-}
 
-bool wait_until(auto pred, std::chrono::seconds limit) {
-  for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
-}
 
 }  // namespace
 
 TEST_CASE("the JobManager dying mid-run is an error verdict, exit 3, nothing left") {
-  fs::path out = temp_out("jm-dies");
+  fs::path out = temp_out("faults-jm-dies");
   Tmfault t({"run", "--no-color", "--out", out.string(), "--only", "heap-space/increase-total-memory",
              (kRoot / "scenarios/heap-space.toml").string()});
-  REQUIRE(wait_until([&] { return cgroups_of(t.p->pid(), "-tm").size() == 1; }, 60s));
-  fs::path jm = cgroups_of(t.p->pid(), "-jm").at(0);
+  REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), "-tm").size() == 1; }, 60s));
+  fs::path jm = cgroups_of(g_cgroups, t.p->pid(), "-jm").at(0);
   std::ifstream procs(jm / "cgroup.procs");
   for (pid_t pid; procs >> pid;) ::kill(pid, SIGKILL);
   int code = t.wait();
@@ -97,36 +77,38 @@ TEST_CASE("the JobManager dying mid-run is an error verdict, exit 3, nothing lef
   CHECK(code == 3);
   CHECK(t.text().find("ERROR") != std::string::npos);
   CHECK(t.text().find("the JobManager killed by SIGKILL") != std::string::npos);
-  CHECK(cgroups_of(t.p->pid()).empty());
+  CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   fs::remove_all(out);
 }
 
 TEST_CASE("a run that hangs times out: thread dumps, SIGTERM, kill; error verdict, exit 3") {
-  fs::path out = temp_out("hang");
+  fs::path out = temp_out("faults-hang");
   Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "hangs.toml").string()});
   int code = t.wait();
   INFO(t.text());
   CHECK(code == 3);
   CHECK(t.text().find("no outcome within 25s") != std::string::npos);
-  CHECK(cgroups_of(t.p->pid()).empty());
+  CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   std::ifstream tm_log(out / "latest/hangs/faulty/tm.log");
   std::string log((std::istreambuf_iterator<char>(tm_log)), {});
   CHECK(log.find("Full thread dump") != std::string::npos);  // where it hung, for the reader
   fs::remove_all(out);
 }
 
-TEST_CASE("SIGTERM mid-run: exit 143 within 2 s, results so far written, nothing left") {
-  fs::path out = temp_out("sigterm");
+TEST_CASE("SIGINT or SIGTERM mid-run: exit 128+signal within 2 s, results so far written, nothing left") {
+  int signo = GENERATE(SIGINT, SIGTERM);
+  fs::path out = temp_out(fmt::format("faults-signal-{}", signo));
   Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "hangs.toml").string()});
-  REQUIRE(wait_until([&] { return cgroups_of(t.p->pid(), "-tm").size() == 1; }, 60s));
+  REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), "-tm").size() == 1; }, 60s));
   auto sent = std::chrono::steady_clock::now();
-  t.p->signal(SIGTERM);
+  t.p->signal(signo);
   int code = t.wait(10s);
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
   INFO(t.text());
-  CHECK(code == 143);
+  CHECK(code == 128 + signo);
   CHECK(took.count() < 2000);
-  CHECK(cgroups_of(t.p->pid()).empty());
+  std::cout << fmt::format("signal {}: tmfault exited {} after {} ms\n", signo, code, took.count());
+  CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   std::ifstream results(out / "latest/results.json");
   std::string json((std::istreambuf_iterator<char>(results)), {});
   CHECK(json.find("\"interrupted\": true") != std::string::npos);
@@ -134,13 +116,13 @@ TEST_CASE("SIGTERM mid-run: exit 143 within 2 s, results so far written, nothing
 }
 
 TEST_CASE("two tmfault processes at once do not interfere") {
-  fs::path a = temp_out("twin-a"), b = temp_out("twin-b");
+  fs::path a = temp_out("faults-twin-a"), b = temp_out("faults-twin-b");
   Tmfault t1({"run", "--no-color", "--out", a.string(), (kData / "quick-illegal.toml").string()});
   Tmfault t2({"run", "--no-color", "--out", b.string(), (kData / "quick-illegal.toml").string()});
   CHECK(t1.wait() == 0);
   CHECK(t2.wait() == 0);
-  CHECK(cgroups_of(t1.p->pid()).empty());
-  CHECK(cgroups_of(t2.p->pid()).empty());
+  CHECK(cgroups_of(g_cgroups, t1.p->pid()).empty());
+  CHECK(cgroups_of(g_cgroups, t2.p->pid()).empty());
   fs::remove_all(a), fs::remove_all(b);
 }
 
@@ -149,7 +131,7 @@ TEST_CASE("stale cgroups of a killed run are swept, nobody else's") {
   fs::path live = g_cgroups.parent / fmt::format("tmfault-{}-77-mine", ::getpid());
   fs::create_directory(stale);
   fs::create_directory(live);
-  fs::path out = temp_out("sweep");
+  fs::path out = temp_out("faults-sweep");
   Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "quick-illegal.toml").string()});
   CHECK(t.wait() == 0);
   INFO(t.text());

@@ -1,0 +1,46 @@
+#pragma once
+// Helpers shared by the end-to-end test programs (real Flink, real cgroups).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "cgroup/cgroup.h"
+
+namespace tmfault::testing {
+
+/// Children of the cgroup parent made by tmfault process `pid` (tmfault-<pid>-*[suffix]).
+inline std::vector<std::filesystem::path> cgroups_of(const cgroup::Hierarchy& h, pid_t pid,
+                                                     std::string_view suffix = "") {
+  std::vector<std::filesystem::path> out;
+  std::string prefix = fmt::format("tmfault-{}-", pid);
+  for (const auto& e : std::filesystem::directory_iterator(h.parent)) {
+    std::string name = e.path().filename().string();
+    if (e.is_directory() && name.starts_with(prefix) && name.ends_with(suffix)) out.push_back(e.path());
+  }
+  return out;
+}
+
+/// A fresh, empty directory under the temp dir, unique to this test process.
+inline std::filesystem::path temp_out(std::string_view name) {
+  auto p = std::filesystem::temp_directory_path() / fmt::format("tmfault-{}-{}", name, ::getpid());
+  std::filesystem::remove_all(p);
+  return p;
+}
+
+/// Polls `pred` every 50 ms for up to `limit`.
+template <class Pred>
+bool wait_until(Pred pred, std::chrono::seconds limit) {
+  for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
+}  // namespace tmfault::testing
