@@ -210,10 +210,10 @@ void check_remedies(Reader& r, const Scenario& sc) {
                      return std::any_of(sc.taskmanager.begin(), sc.taskmanager.end(),
                                         [&](const auto& kv) { return kv.first == k; });
                    });
-    for (const auto& [k, v] : rem.set) {
+    for (const auto& change : rem.set) {
       auto it = std::find_if(sc.taskmanager.begin(), sc.taskmanager.end(),
-                             [&](const auto& kv) { return kv.first == k; });
-      changes |= it == sc.taskmanager.end() || it->second != v;
+                             [&](const auto& kv) { return kv.first == change.first; });
+      changes |= it == sc.taskmanager.end() || it->second != change.second;
     }
     if (!changes && (!rem.set.empty() || !rem.unset.empty()))
       r.error_at(rem.pos, fmt::format("remedy '{}' is identical to the faulty run", rem.name));

@@ -6,7 +6,8 @@
 #include "tests/fuzz/checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-  std::string broken = tmfault::fuzz::check_bash_java_utils({reinterpret_cast<const char*>(data), size});
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::string broken = tmfault::fuzz::check_bash_java_utils(input);
   if (!broken.empty()) {
     std::fprintf(stderr, "contract broken: %s\n", broken.c_str());
     std::abort();

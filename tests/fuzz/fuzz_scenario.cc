@@ -7,7 +7,8 @@
 #include "tests/fuzz/checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-  std::string broken = tmfault::fuzz::check_scenario({reinterpret_cast<const char*>(data), size});
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::string broken = tmfault::fuzz::check_scenario(input);
   if (!broken.empty()) {
     std::fprintf(stderr, "contract broken: %s\n", broken.c_str());
     std::abort();
