@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+
 #include <chrono>
+#include <iostream>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -41,6 +44,18 @@ bool wait_until(Pred pred, std::chrono::seconds limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return pred();
+}
+
+/// The main() of an e2e program: finds the cgroups to use, or exits 77 (ctest: skipped) with
+/// the reason printed when this machine cannot create memory cgroups.
+inline int run_e2e_tests(int argc, char** argv, cgroup::Hierarchy& cgroups) {
+  try {
+    cgroups = cgroup::discover();
+  } catch (const cgroup::CgroupError& e) {
+    std::cout << "SKIPPED: memory cgroups are not usable here: " << e.what() << "\n  hint: " << e.hint() << "\n";
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
 }
 
 }  // namespace tmfault::testing

@@ -171,12 +171,4 @@ TEST_CASE("environment errors say what is wrong and how to fix it, exit 3") {
   }
 }
 
-int main(int argc, char** argv) {
-  try {
-    g_cgroups = cgroup::discover();
-  } catch (const cgroup::CgroupError& e) {
-    std::cout << "SKIPPED: memory cgroups are not usable here: " << e.what() << "\n  hint: " << e.hint() << "\n";
-    return 77;
-  }
-  return Catch::Session().run(argc, argv);
-}
+int main(int argc, char** argv) { return run_e2e_tests(argc, argv, g_cgroups); }
