@@ -89,6 +89,23 @@ struct MemoryBreakdown {
   std::uint64_t total_process() const { return total_flink() + jvm_metaspace + jvm_overhead; }
 };
 
+/// The eight components of a MemoryBreakdown, by their stored (JSON) name: one list for every
+/// stage that reads or writes them one by one.
+struct MemoryPart {
+  const char* name;
+  std::uint64_t MemoryBreakdown::*bytes;
+};
+inline constexpr MemoryPart kMemoryParts[] = {
+    {"framework_heap", &MemoryBreakdown::framework_heap},
+    {"task_heap", &MemoryBreakdown::task_heap},
+    {"framework_off_heap", &MemoryBreakdown::framework_off_heap},
+    {"task_off_heap", &MemoryBreakdown::task_off_heap},
+    {"managed", &MemoryBreakdown::managed},
+    {"network", &MemoryBreakdown::network},
+    {"jvm_metaspace", &MemoryBreakdown::jvm_metaspace},
+    {"jvm_overhead", &MemoryBreakdown::jvm_overhead},
+};
+
 /// How a process ended, decoded from a raw wait status.
 struct ExitStatus {
   bool signaled = false;

@@ -19,12 +19,13 @@ ordered_json opt_ms(const std::optional<T>& v) {
 }
 
 ordered_json memory_json(const MemoryBreakdown& m) {
-  return {{"framework_heap", m.framework_heap},   {"task_heap", m.task_heap},
-          {"framework_off_heap", m.framework_off_heap}, {"task_off_heap", m.task_off_heap},
-          {"managed", m.managed},                 {"network", m.network},
-          {"jvm_metaspace", m.jvm_metaspace},     {"jvm_overhead", m.jvm_overhead},
-          {"total_flink", m.total_flink()},       {"total_process", m.total_process()},
-          {"jvm_args", m.jvm_args},               {"dynamic_args", m.dynamic_args}};
+  ordered_json j = ordered_json::object();
+  for (const MemoryPart& part : kMemoryParts) j[part.name] = m.*part.bytes;
+  j["total_flink"] = m.total_flink();
+  j["total_process"] = m.total_process();
+  j["jvm_args"] = m.jvm_args;
+  j["dynamic_args"] = m.dynamic_args;
+  return j;
 }
 
 ordered_json exit_json(const std::optional<ExitStatus>& e) {

@@ -121,14 +121,7 @@ VariantPlan plan(const Node& n) {
 
 MemoryBreakdown memory(const Node& n) {
   MemoryBreakdown m;
-  m.framework_heap = n.at("framework_heap").u64();
-  m.task_heap = n.at("task_heap").u64();
-  m.framework_off_heap = n.at("framework_off_heap").u64();
-  m.task_off_heap = n.at("task_off_heap").u64();
-  m.managed = n.at("managed").u64();
-  m.network = n.at("network").u64();
-  m.jvm_metaspace = n.at("jvm_metaspace").u64();
-  m.jvm_overhead = n.at("jvm_overhead").u64();
+  for (const MemoryPart& part : kMemoryParts) m.*part.bytes = n.at(part.name).u64();
   m.jvm_args = strings(n.at("jvm_args"));
   m.dynamic_args = strings(n.at("dynamic_args"));
   return m;
