@@ -364,8 +364,8 @@ void add_explain(CLI::App& app, RunArgs& a, std::vector<std::string>& defs) {
       "explain", "show the memory breakdown Flink derives for each variant (and what a remedy changes), "
                  "without running anything");
   ex->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
-  ex->add_option("--only", a.only, "only SCENARIO or SCENARIO/VARIANT (repeatable)");
-  ex->add_option("-D", defs, "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g");
+  ex->add_option("--only", a.only, "only SCENARIO or SCENARIO/VARIANT (repeatable)")->allow_extra_args(false);
+  ex->add_option("-D", defs, "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g")->allow_extra_args(false);
   ex->add_option("--flink-version", a.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
   ex->add_option("--flink-home", a.flink_home, "use this unpacked Flink distribution instead");
   ex->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
@@ -375,7 +375,7 @@ void add_explain(CLI::App& app, RunArgs& a, std::vector<std::string>& defs) {
 void add_run(CLI::App& app, RunArgs& a) {
   CLI::App* run = app.add_subcommand("run", "run scenarios against a real Flink TaskManager");
   run->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
-  run->add_option("--only", a.only, "run only SCENARIO or SCENARIO/VARIANT (repeatable)");
+  run->add_option("--only", a.only, "run only SCENARIO or SCENARIO/VARIANT (repeatable)")->allow_extra_args(false);
   run->add_flag("--dry-run", a.dry_run, "print the resolved plan of every variant and run nothing");
   run->add_option("-j,--jobs", a.jobs, "variants to run at once (default: cores, at most 4)")
       ->check(CLI::Range(1, 64));

@@ -45,6 +45,8 @@ LineEvent classify_line(std::string_view line) {
   else if (has(line, "Successful registration at resource manager")) e.milestone = Milestone::tm_registered;
   else if (has(line, "switched from INITIALIZING to RUNNING")) e.milestone = Milestone::task_running;
   else if (!job_end_state(line).empty()) e.milestone = Milestone::job_ended;
+  else if (has(line, "BindException: Could not start actor system on any port in port range"))
+    e.milestone = Milestone::rpc_port_taken;
   return e;
 }
 

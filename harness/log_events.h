@@ -9,7 +9,13 @@
 
 namespace tmfault {
 
-enum class Milestone { jm_ready, tm_registered, task_running, job_ended };
+enum class Milestone {
+  jm_ready,
+  tm_registered,
+  task_running,
+  job_ended,
+  rpc_port_taken,  ///< the RPC port was taken (pekko's BindException): the process exits
+};
 
 struct LineEvent {
   std::optional<Symptom> symptom;

@@ -6,9 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -32,23 +34,8 @@ constexpr Millis kSettleAfterSymptom{10'000};
 /// On a timeout: time for the JVMs to print thread dumps, then to exit on SIGTERM.
 constexpr Millis kThreadDumpTime{500};
 constexpr Millis kGrace{2'000};
-
-int free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot open a socket");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    int e = errno;
-    ::close(fd);
-    throw std::system_error(e, std::generic_category(), "cannot bind a loopback port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+/// Tries per variant when the JobManager's RPC port was taken before it could bind it.
+constexpr int kPortTries = 3;
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p);
@@ -63,10 +50,10 @@ class Events {
 
   cgroup::LineSink sink(std::string source, const fs::path& log) {
     auto file = std::make_shared<std::ofstream>(log, std::ios::app);
-    return [this, source, file](std::string_view line) {
+    return [this, source, file, log](std::string_view line) {
       std::lock_guard lock(mu_);
-      *file << line << '\n';
-      file->flush();
+      if (*file && !(*file << line << '\n').flush() && write_error.empty())
+        write_error = fmt::format("cannot write '{}': {}", log.string(), std::strerror(errno));
       record(source, line);
       cv_.notify_all();
     };
@@ -92,6 +79,8 @@ class Events {
   Timings timings;
   std::string job_end;
   int rest_port = 0;
+  bool jm_port_taken = false;
+  std::string write_error;  ///< the first log write that failed (disk full?): logs are evidence
 
  private:
   void record(const std::string& source, std::string_view line) {
@@ -117,6 +106,9 @@ class Events {
         break;
       case Milestone::job_ended:
         if (source == "jm" && job_end.empty()) job_end = job_end_state(line), timings.job_ended = now;
+        break;
+      case Milestone::rpc_port_taken:
+        if (source == "jm") jm_port_taken = true;
         break;
     }
   }
@@ -215,7 +207,7 @@ void monitor(const VariantPlan& plan, const RunContext& ctx, Cluster& c, Events&
 void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Observation& o) {
   const FlinkDist& d = *ctx.dist;
   const fs::path& dir = ctx.dir;
-  ClusterPorts ports{free_loopback_port()};
+  ClusterPorts ports{ctx.pick_port ? ctx.pick_port() : free_loopback_port()};
   o.ports["jobmanager.rpc.port"] = std::to_string(ports.jm_rpc);
   FlinkOptions cluster = cluster_options(ports, dir, plan.timeout);
   fs::create_directories(dir / "tmp");
@@ -258,9 +250,13 @@ void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Obs
   c.tear_down(o);
 }
 
-}  // namespace
+/// One try at a variant; `jm_port_taken`: the try says nothing, the JM's RPC port was taken.
+struct Try {
+  Observation o;
+  bool jm_port_taken = false;
+};
 
-Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
+Try try_variant(const VariantPlan& plan, const RunContext& ctx) {
   Observation o;
   auto start = Clock::now();
   Events ev(start);
@@ -273,19 +269,70 @@ Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
   } catch (const std::exception& e) {
     o.harness_error = e.what();
   }
-  ev.with([&](Events& e) {
+  bool port_taken = ev.with([&](Events& e) {
     o.hits = e.hits;
     Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
     o.timings = e.timings;
     o.timings.derived = mine.derived;
     o.timings.tm_exited = mine.tm_exited;
-    return 0;
+    if (o.harness_error.empty()) o.harness_error = e.write_error;
+    return e.jm_port_taken;
   });
   o.timings.total = std::chrono::duration_cast<Millis>(Clock::now() - start);
+  if (port_taken && o.jm_exit && o.harness_error.empty())
+    o.harness_error = fmt::format("the JobManager could not bind jobmanager.rpc.port {}: another "
+                                  "process took it (see jm.log)", o.ports["jobmanager.rpc.port"]);
   if (o.jm_exit && o.harness_error.empty() && o.job_state.empty())
     o.harness_error = fmt::format("the JobManager {} before the job ended (see jm.log)",
                                   describe_exit(*o.jm_exit));
-  return o;
+  bool retry = port_taken && o.jm_exit.has_value();
+  return {std::move(o), retry};
+}
+
+/// Keeps the logs of a try whose JM lost its port as <name>.port-taken-<n>.log and removes the
+/// rest of what it wrote, so the next try starts from the same directory as the first.
+void set_aside(const fs::path& dir, int n) {
+  for (const char* name : {"jm", "tm"}) {
+    std::error_code ec;
+    fs::rename(dir / fmt::format("{}.log", name), dir / fmt::format("{}.port-taken-{}.log", name, n), ec);
+  }
+  for (const char* made : {"jm-conf", "tm-conf", "flink-home", "tmp", "jm.cmd", "tm.cmd", "derive.log"})
+    fs::remove_all(dir / made);
+}
+
+}  // namespace
+
+int free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot open a socket");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw std::system_error(e, std::generic_category(), "cannot bind a loopback port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
+  std::vector<std::string> notes;
+  for (int n = 1;; ++n) {
+    Try t = try_variant(plan, ctx);
+    bool again = t.jm_port_taken && n < kPortTries && !(ctx.stop && ctx.stop->load());
+    if (!again) {
+      t.o.notes.insert(t.o.notes.begin(), notes.begin(), notes.end());
+      return t.o;
+    }
+    notes.push_back(fmt::format("try {}: jobmanager.rpc.port {} was taken by another process "
+                                "before the JobManager bound it; its logs: jm.port-taken-{}.log",
+                                n, t.o.ports["jobmanager.rpc.port"], n));
+    set_aside(ctx.dir, n);
+  }
 }
 
 }  // namespace tmfault

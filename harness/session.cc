@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -24,7 +26,8 @@ std::string utc_stamp(const char* format) {
 void write_text(const fs::path& p, const std::string& text) {
   std::ofstream out(p);
   out << text;
-  if (!out.flush()) throw std::runtime_error(fmt::format("cannot write '{}'", p.string()));
+  if (!out.flush())
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", p.string(), std::strerror(errno)));
 }
 
 /// A fresh directory <root>/<timestamp>[-n] (never reuses one).
@@ -45,6 +48,8 @@ fs::path make_run_dir(const fs::path& root) {
   }
 }
 
+/// `latest` -> run_dir, switched atomically once run_dir holds its results.json: it always
+/// names the newest complete (or interrupted) run, never one that could not be written.
 void point_latest(const fs::path& root, const fs::path& run_dir) {
   fs::path link = root / "latest", tmp = root / ".latest.tmp";
   std::error_code ec;
@@ -63,7 +68,8 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
   try {
     fs::create_directories(dir);
     write_text(dir / "plan.txt", describe_plan(plan));
-    RunContext ctx{&dist, &cg, dir, opts.stop, {}};
+    RunContext ctx;
+    ctx.dist = &dist, ctx.cgroups = &cg, ctx.dir = dir, ctx.stop = opts.stop;
     if (opts.on_sample)
       ctx.on_sample = [&](const MemorySample& s, std::optional<std::uint64_t> limit) {
         opts.on_sample(plan, s, limit);
@@ -75,8 +81,12 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
   rec.verdict = check(plan, rec.observation);
   try {
     write_text(dir / "result.json", reports::record_json(rec));
-  } catch (const std::exception& e) {
-    rec.verdict = {Outcome::error, rec.verdict.observed, false, e.what()};
+  } catch (const std::exception& e) {  // the run is not stored: not re-checkable, an error
+    std::string verdict = rec.verdict.outcome == Outcome::error
+                              ? rec.verdict.reason
+                              : std::string(reports::outcome_name(rec.verdict.outcome));
+    rec.verdict = {Outcome::error, rec.verdict.observed, false,
+                   fmt::format("{} (the run itself: {})", e.what(), verdict)};
   }
   return rec;
 }
@@ -94,7 +104,6 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
   auto start = std::chrono::steady_clock::now();
   fs::path root = fs::absolute(opts.out_root);
   run_dir = make_run_dir(root);
-  point_latest(root, run_dir);
 
   suite.records.resize(plans.size());
   std::vector<bool> ran(plans.size(), false);
@@ -124,7 +133,14 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
     if (ran[i]) done.push_back(std::move(suite.records[i]));
   suite.records = std::move(done);
   suite.wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
-  write_text(run_dir / "results.json", reports::suite_json(suite));
+  try {
+    write_text(run_dir / "results.json", reports::suite_json(suite));
+  } catch (const std::exception& e) {
+    throw EnvironmentError(e.what(), fmt::format("free space where --out points, or pass --out DIR "
+                                                 "elsewhere; earlier runs in '{}' were not touched",
+                                                 root.string()));
+  }
+  point_latest(root, run_dir);
   return suite;
 }
 

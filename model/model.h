@@ -153,6 +153,7 @@ struct Observation {
   Timings timings;
   std::vector<MemorySample> samples;
   std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
+  std::vector<std::string> notes;            ///< what the harness had to do (e.g. a retry)
 };
 
 enum class Outcome { pass, fail, error };

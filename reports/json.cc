@@ -75,6 +75,7 @@ ordered_json observation_json(const Observation& o) {
                           {"tm_exited", opt_ms(t.tm_exited)},
                           {"total", t.total.count()}}},
           {"ports", o.ports},
+          {"notes", o.notes},
           {"samples", samples}};
 }
 

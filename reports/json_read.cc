@@ -184,6 +184,7 @@ Observation observation(const Node& n) {
   o.hits = hits(n.at("hits"));
   o.timings = timings(n.at("timings_ms"));
   n.at("ports").each_member([&](const std::string& k, const Node& v) { o.ports[k] = v.str(); });
+  if (auto notes = n.maybe("notes")) notes->each([&](const Node& v) { o.notes.push_back(v.str()); });
   o.samples = samples(n.at("samples"));
   return o;
 }

@@ -3,7 +3,12 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -15,7 +20,12 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
+#include "harness/check.h"
+#include "harness/dist.h"
 #include "harness/exit_status.h"
+#include "harness/plan.h"
+#include "harness/runner.h"
+#include "harness/scenario.h"
 #include "tests/e2e_support.h"
 
 using namespace tmfault;
@@ -64,19 +74,20 @@ struct Tmfault {
 
 }  // namespace
 
-TEST_CASE("the JobManager dying mid-run is an error verdict, exit 3, nothing left") {
+TEST_CASE("the JobManager dying mid-run is that variant's error verdict; the suite goes on; exit 3") {
   fs::path out = temp_out("faults-jm-dies");
-  Tmfault t({"run", "--no-color", "--out", out.string(), "--only", "heap-space/increase-total-memory",
-             (kRoot / "scenarios/heap-space.toml").string()});
+  Tmfault t({"run", "--no-color", "-j", "1", "--out", out.string(), "--only", "heap-space/faulty",
+             "--only", "heap-space/increase-total-memory", (kRoot / "scenarios/heap-space.toml").string()});
   REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), "-tm").size() == 1; }, 60s));
   fs::path jm = cgroups_of(g_cgroups, t.p->pid(), "-jm").at(0);
   std::ifstream procs(jm / "cgroup.procs");
   for (pid_t pid; procs >> pid;) ::kill(pid, SIGKILL);
   int code = t.wait();
   INFO(t.text());
-  CHECK(code == 3);
+  CHECK(code == 3);  // an error and no failure
   CHECK(t.text().find("ERROR") != std::string::npos);
   CHECK(t.text().find("the JobManager killed by SIGKILL") != std::string::npos);
+  CHECK(t.text().find("PASS  heap-space/increase-total-memory") != std::string::npos);
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   fs::remove_all(out);
 }
@@ -169,6 +180,91 @@ TEST_CASE("environment errors say what is wrong and how to fix it, exit 3") {
     CHECK(t.wait() == 3);
     CHECK(t.text().find("cannot create the output directory '/etc/hostname/out'") != std::string::npos);
   }
+}
+
+/// A loopback port held bound and listening, as another program on the machine would.
+struct HeldPort {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = 0;
+  HeldPort() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd, 1) == 0);
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port = ntohs(a.sin_port);
+  }
+  ~HeldPort() { ::close(fd); }
+};
+
+TEST_CASE("the JobManager's RPC port taken before it binds: tried again on a new port, true verdict") {
+  HeldPort held;
+  FlinkDist dist = locate_dist({kRoot, std::nullopt, std::nullopt});
+  LoadResult loaded = load_scenarios({kRoot / "scenarios/heap-space.toml"});
+  VariantPlan plan = plan_scenario(loaded.scenarios.at(0)).at(0);
+  REQUIRE(plan.variant == "faulty");
+  fs::path dir = temp_out("faults-port-taken");
+  fs::create_directories(dir);
+  int picks = 0;
+  RunContext ctx;
+  ctx.dist = &dist, ctx.cgroups = &g_cgroups, ctx.dir = dir;
+  ctx.pick_port = [&] { return picks++ == 0 ? held.port : free_loopback_port(); };
+  Observation o = run_variant(plan, ctx);
+  Verdict v = check(plan, o);
+  INFO(o.harness_error << " / " << v.reason);
+  CHECK(picks == 2);
+  CHECK(v.outcome == Outcome::pass);
+  REQUIRE(o.notes.size() == 1);
+  CHECK(o.notes[0].find(fmt::format("jobmanager.rpc.port {} was taken", held.port)) != std::string::npos);
+  CHECK(o.ports["jobmanager.rpc.port"] != std::to_string(held.port));
+  std::ifstream first(dir / "jm.port-taken-1.log");
+  std::string log((std::istreambuf_iterator<char>(first)), {});
+  CHECK(log.find("BindException: Could not start actor system on any port") != std::string::npos);
+  CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the disk under --out fills up: a clear error, exit 3, earlier results and latest kept") {
+  fs::path out = temp_out("faults-disk-full");
+  fs::create_directories(out);
+  if (::mount("tmpfs", out.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    std::cout << "skipped: cannot mount a small tmpfs to fill (" << std::strerror(errno) << ")\n";
+    return;
+  }
+  struct Unmount {
+    fs::path p;
+    ~Unmount() {
+      ::umount2(p.c_str(), MNT_DETACH);
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } unmount{out};
+  // An earlier run, and `latest` pointing at it.
+  fs::create_directory(out / "20250101T000000Z");
+  std::ofstream(out / "20250101T000000Z/results.json") << "{\"earlier\": true}\n";
+  fs::create_directory_symlink("20250101T000000Z", out / "latest");
+  // Fill all but a little: full at once, at the jar copy, or while the JVMs write their logs.
+  auto [room_kib, scenario, only] = GENERATE(table<std::size_t, std::string, std::string>(
+      {{16, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
+       {64, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
+       {200, "scenarios/heap-space.toml", "heap-space/faulty"}}));
+  struct statvfs st{};
+  REQUIRE(::statvfs(out.c_str(), &st) == 0);
+  std::string filler(st.f_bavail * st.f_frsize - room_kib * 1024, 'x');
+  std::ofstream(out / "filler") << filler;
+
+  Tmfault t({"run", "--no-color", "--out", out.string(), "--only", only, (kRoot / scenario).string()});
+  int code = t.wait();
+  INFO(t.text());
+  CHECK(code == 3);
+  CHECK(t.text().find("No space left on device") != std::string::npos);
+  CHECK(t.text().find("hint: ") != std::string::npos);
+  CHECK(fs::read_symlink(out / "latest") == "20250101T000000Z");
+  std::ifstream earlier(out / "20250101T000000Z/results.json");
+  CHECK(std::string((std::istreambuf_iterator<char>(earlier)), {}) == "{\"earlier\": true}\n");
+  CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
 }
 
 int main(int argc, char** argv) { return run_e2e_tests(argc, argv, g_cgroups); }

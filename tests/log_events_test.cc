@@ -23,6 +23,11 @@ TEST_CASE("OutOfMemoryError texts, raw and re-worded by Flink, map to one sympto
 
 TEST_CASE("milestones") {
   CHECK(classify_line("INFO  Rest endpoint listening at 127.0.0.1:40123").milestone == Milestone::jm_ready);
+  // Flink 1.20.5, JM whose jobmanager.rpc.port was taken (seen on this machine):
+  CHECK(classify_line("INFO  org.apache.flink.runtime.entrypoint.ClusterEntrypoint [] - Shutting "
+                      "StandaloneApplicationClusterEntryPoint down with application status FAILED. "
+                      "Diagnostics java.net.BindException: Could not start actor system on any "
+                      "port in port range 45678").milestone == Milestone::rpc_port_taken);
   CHECK(classify_line("Successful registration at resource manager pekko.tcp://flink@127.0.0.1:6123/user/rpc/resourcemanager_0 under registration id x.")
             .milestone == Milestone::tm_registered);
   std::string end = "Job heap (c0ffee) switched from state RUNNING to FAILED.";
