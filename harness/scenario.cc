@@ -42,7 +42,7 @@ class Reader {
   void check_keys(const toml::table& t, Keys known, std::string_view where) {
     for (auto&& [k, v] : t) {
       if (std::find(known.begin(), known.end(), k.str()) != known.end()) continue;
-      error(k.source(), fmt::format("unknown key '{}' in {}{} (known: {})", k.str(), where,
+      error(k.source(), fmt::format("unknown key {} in {}{} (known: {})", quote(k.str()), where,
                                     did_you_mean(k.str(), known), fmt::join(known, ", ")));
     }
   }
@@ -53,7 +53,7 @@ class Reader {
       if (required) error(parent.source(), fmt::format("missing required table [{}]", key));
       return nullptr;
     }
-    if (!n->is_table()) error(n->source(), fmt::format("'{}' must be a table", key));
+    if (!n->is_table()) error(n->source(), fmt::format("{} must be a table", quote(key)));
     return n->as_table();
   }
 
@@ -61,11 +61,11 @@ class Reader {
                                     std::string_view where, bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
-      if (required) error(t.source(), fmt::format("missing required key '{}' in {}", key, where));
+      if (required) error(t.source(), fmt::format("missing required key {} in {}", quote(key), where));
       return std::nullopt;
     }
     if (auto s = n->value<std::string>(); s && n->is_string()) return *s;
-    error(n->source(), fmt::format("'{}' in {} must be a string", key, where));
+    error(n->source(), fmt::format("{} in {} must be a string", quote(key), where));
     return std::nullopt;
   }
 
@@ -79,8 +79,8 @@ class Reader {
       if (auto s = scalar_text(v)) {
         found.push_back({k.source().begin, {std::string(k.str()), *s}});
       } else {
-        error(v.source(), fmt::format("value of '{}' in {} must be a string, number or boolean",
-                                      k.str(), where));
+        error(v.source(), fmt::format("value of {} in {} must be a string, number or boolean",
+                                      quote(k.str()), where));
       }
     }
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -95,10 +95,10 @@ class Reader {
     const toml::node* n = t.get(key);
     if (!n) return out;
     const toml::array* a = n->as_array();
-    if (!a) error(n->source(), fmt::format("'{}' in {} must be an array of strings", key, where));
+    if (!a) error(n->source(), fmt::format("{} in {} must be an array of strings", quote(key), where));
     for (std::size_t i = 0; a && i < a->size(); ++i) {
       if (auto s = (*a)[i].value<std::string>(); s && (*a)[i].is_string()) out.push_back(*s);
-      else error((*a)[i].source(), fmt::format("'{}' in {} must hold strings", key, where));
+      else error((*a)[i].source(), fmt::format("{} in {} must hold strings", quote(key), where));
     }
     return out;
   }
@@ -110,7 +110,7 @@ class Reader {
     if (auto sym = symptom_from_name(*s)) return sym;
     std::vector<std::string_view> names;
     for (Symptom x : kAllSymptoms) names.push_back(symptom_name(x));
-    error(t.get(key)->source(), fmt::format("unknown symptom '{}'{} (known: {})", *s,
+    error(t.get(key)->source(), fmt::format("unknown symptom {}{} (known: {})", quote(*s),
                                             did_you_mean(*s, names), fmt::join(names, ", ")));
     return std::nullopt;
   }
@@ -139,13 +139,45 @@ class Reader {
 
 constexpr std::string_view kIdChars = "abcdefghijklmnopqrstuvwxyz0123456789-";
 
+void read_timeout(Reader& r, const toml::table& s, Scenario& sc) {
+  auto t = r.string(s, "timeout", "[scenario]", false);
+  if (!t) return;
+  auto d = parse_duration(*t);
+  if (!d.value)
+    r.error(s.get("timeout")->source(), fmt::format("bad timeout: {}", d.error));
+  else if (d.value->count() == 0)
+    r.error(s.get("timeout")->source(),
+            fmt::format("bad timeout: {} must be greater than 0 (omit timeout for the default of {}s)",
+                        quote(*t), Scenario{}.timeout.count() / 1000.0));
+  else
+    sc.timeout = *d.value;
+}
+
+/// Below this no JVM starts (and the kernel rounds a limit under one page down to 0).
+constexpr std::uint64_t kMinCgroupLimitBytes = 1ULL << 20;
+
+void read_cgroup_limit(Reader& r, const toml::table& s, Scenario& sc) {
+  auto l = r.string(s, "cgroup_limit", "[scenario]", false);
+  if (!l) return;
+  auto v = parse_size(*l);
+  if (!v.value)
+    r.error(s.get("cgroup_limit")->source(), fmt::format("bad cgroup_limit: {}", v.error));
+  else if (*v.value < kMinCgroupLimitBytes)
+    r.error(s.get("cgroup_limit")->source(),
+            fmt::format("bad cgroup_limit: {} must be at least {}m, as no JVM starts in less (omit "
+                        "cgroup_limit to use Flink's derived total process size)",
+                        quote(*l), kMinCgroupLimitBytes >> 20));
+  else
+    sc.cgroup_limit_bytes = *v.value;
+}
+
 void read_header(Reader& r, const toml::table& s, Scenario& sc) {
   r.check_keys(s, kScenarioKeys, "[scenario]");
   if (auto id = r.string(s, "id", "[scenario]", true)) {
     sc.id = *id;
     if (id->empty() || id->size() > 64 || id->find_first_not_of(kIdChars) != std::string::npos)
       r.error(s.get("id")->source(),
-              fmt::format("scenario id '{}' must be 1-64 characters of a-z, 0-9 and '-'", *id));
+              fmt::format("scenario id {} must be 1-64 characters of a-z, 0-9 and '-'", quote(*id)));
   }
   sc.doc = r.string(s, "doc", "[scenario]", true).value_or("");
   sc.title = r.string(s, "title", "[scenario]", true).value_or("");
@@ -155,7 +187,7 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
       std::vector<std::string_view> names;
       for (const auto& info : workload_catalogue()) names.push_back(info.name);
       r.error(s.get("workload")->source(),
-              fmt::format("unknown workload '{}'{} (known: {})", *w, did_you_mean(*w, names),
+              fmt::format("unknown workload {}{} (known: {})", quote(*w), did_you_mean(*w, names),
                           fmt::join(names, ", ")));
     }
   }
@@ -163,16 +195,8 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
     if (n->is_table()) sc.workload_args = r.options(*n->as_table(), "workload_args");
     else r.error(n->source(), "'workload_args' must be a table, e.g. { retain = \"300m\" }");
   }
-  if (auto t = r.string(s, "timeout", "[scenario]", false)) {
-    auto d = parse_duration(*t);
-    if (d.value) sc.timeout = *d.value;
-    else r.error(s.get("timeout")->source(), fmt::format("bad timeout: {}", d.error));
-  }
-  if (auto l = r.string(s, "cgroup_limit", "[scenario]", false)) {
-    auto v = parse_size(*l);
-    if (v.value) sc.cgroup_limit_bytes = *v.value;
-    else r.error(s.get("cgroup_limit")->source(), fmt::format("bad cgroup_limit: {}", v.error));
-  }
+  read_timeout(r, s, sc);
+  read_cgroup_limit(r, s, sc);
 }
 
 Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
@@ -194,8 +218,8 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
   rem.why = r.string(t, "why", where, false).value_or("");
   if (rem.expect != Symptom::healthy && rem.why.empty())
-    r.error(t.source(), fmt::format("{} expects '{}': say 'why' the documented remedy does not "
-                                    "resolve (it is a finding)", where, symptom_name(rem.expect)));
+    r.error(t.source(), fmt::format("{} expects {}: say 'why' the documented remedy does not "
+                                    "resolve (it is a finding)", where, quote(symptom_name(rem.expect))));
   return rem;
 }
 
@@ -204,7 +228,7 @@ void check_remedies(Reader& r, const Scenario& sc) {
   std::set<std::string> names;
   for (const Remedy& rem : sc.remedies) {
     if (!rem.name.empty() && !names.insert(slugify(rem.name)).second)
-      r.error_at(rem.pos, fmt::format("duplicate remedy name '{}'", rem.name));
+      r.error_at(rem.pos, fmt::format("duplicate remedy name {}", quote(rem.name)));
     bool changes = !rem.unset.empty() &&
                    std::any_of(rem.unset.begin(), rem.unset.end(), [&](const std::string& k) {
                      return std::any_of(sc.taskmanager.begin(), sc.taskmanager.end(),
@@ -216,7 +240,7 @@ void check_remedies(Reader& r, const Scenario& sc) {
       changes |= it == sc.taskmanager.end() || it->second != change.second;
     }
     if (!changes && (!rem.set.empty() || !rem.unset.empty()))
-      r.error_at(rem.pos, fmt::format("remedy '{}' is identical to the faulty run", rem.name));
+      r.error_at(rem.pos, fmt::format("remedy {} is identical to the faulty run", quote(rem.name)));
   }
 }
 
@@ -242,7 +266,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
   } catch (const toml::parse_error& e) {
     std::string msg(e.description());
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    r.error(e.source(), "invalid TOML: " + msg);
+    r.error(e.source(), "invalid TOML: " + one_line(msg));  // toml++ quotes raw characters
     return {{}, r.take()};
   }
   Scenario sc;
@@ -303,8 +327,8 @@ LoadResult load_scenarios(const std::vector<std::filesystem::path>& paths) {
       auto [it, fresh] = seen.emplace(sc.id, f);
       if (!fresh) {
         out.diagnostics.push_back({{f, 1, 1}, Severity::error,
-                                   fmt::format("duplicate scenario id '{}' (also in '{}')", sc.id,
-                                               it->second.string())});
+                                   fmt::format("duplicate scenario id {} (also in {})", quote(sc.id),
+                                               quote(it->second.string()))});
         continue;
       }
       out.scenarios.push_back(std::move(sc));
@@ -321,8 +345,8 @@ std::vector<Diagnostic> check_option_keys(const Scenario& sc, const std::set<std
   for (const auto& [key, pos] : sc.option_pos) {
     if (known.count(key)) continue;
     out.push_back({pos, Severity::warning,
-                   fmt::format("'{}' is not an option of Flink {}{} (Flink ignores unknown keys)",
-                               key, flink_version, did_you_mean(key, candidates))});
+                   fmt::format("{} is not an option of Flink {}{} (Flink ignores unknown keys)",
+                               quote(key), one_line(flink_version), did_you_mean(key, candidates))});
   }
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "harness/diagnostic.h"
+
 namespace tmfault {
 namespace {
 
@@ -50,10 +52,10 @@ Number leading_number(std::string_view text) {
   constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
   for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
     unsigned d = static_cast<unsigned>(s[i] - '0');
-    if (v > (kMax - d) / 10) return {0, {}, fmt::format("'{}' is too large", text)};
+    if (v > (kMax - d) / 10) return {0, {}, fmt::format("{} is too large", quote(text))};
     v = v * 10 + d;
   }
-  if (i == 0) return {0, {}, fmt::format("'{}' does not start with a number", text)};
+  if (i == 0) return {0, {}, fmt::format("{} does not start with a number", quote(text))};
   return {v, trim(s.substr(i)), {}};
 }
 
@@ -66,12 +68,12 @@ Parsed<std::uint64_t> parse_size(std::string_view text) {
   for (const Unit& u : kSizeUnits) {
     if (std::find(u.names.begin(), u.names.end(), unit) == u.names.end()) continue;
     if (n.value > std::numeric_limits<std::int64_t>::max() / u.multiplier)
-      return {std::nullopt, fmt::format("'{}' is too large", text)};
+      return {std::nullopt, fmt::format("{} is too large", quote(text))};
     return {n.value * u.multiplier, {}};
   }
   return {std::nullopt,
-          fmt::format("unknown size unit '{}' in '{}' (use b, k, m, g or t, e.g. \"512m\")",
-                      n.rest, text)};
+          fmt::format("unknown size unit {} in {} (use b, k, m, g or t, e.g. \"512m\")",
+                      quote(n.rest), quote(text))};
 }
 
 Parsed<Millis> parse_duration(std::string_view text) {
@@ -84,12 +86,12 @@ Parsed<Millis> parse_duration(std::string_view text) {
     if (unit != name) continue;
     // ~146 years: callers add it to steady_clock::now() in nanoseconds, which must not overflow
     if (n.value > std::numeric_limits<std::int64_t>::max() / 2'000'000 / ms)
-      return {std::nullopt, fmt::format("'{}' is too long", text)};
+      return {std::nullopt, fmt::format("{} is too long", quote(text))};
     return {Millis(static_cast<std::int64_t>(n.value * ms)), {}};
   }
   return {std::nullopt,
-          fmt::format("unknown duration unit '{}' in '{}' (use ms, s, min or h, e.g. \"90s\")",
-                      n.rest, text)};
+          fmt::format("unknown duration unit {} in {} (use ms, s, min or h, e.g. \"90s\")",
+                      quote(n.rest), quote(text))};
 }
 
 std::string format_bytes(std::uint64_t bytes) {

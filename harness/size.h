@@ -9,7 +9,7 @@
 
 namespace tmfault {
 
-/// Result of parsing: either a value or a one-line reason (lower-case, quotes the input).
+/// Result of parsing: either a value or a one-line reason (lower-case, the input in quote()).
 template <class T>
 struct Parsed {
   std::optional<T> value;

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -85,6 +87,84 @@ TEST_CASE("bad scenarios: every problem reported at once, exactly as in tests/da
   CHECK(files >= 5);
 }
 
+namespace {
+
+/// kGood with the line starting with `prefix` replaced by `line` (or `line` added to [scenario]).
+std::string with_line(std::string_view prefix, std::string_view line) {
+  std::string text = kGood;
+  std::size_t at = text.find(prefix);
+  if (at == std::string::npos) text.insert(text.find("\n[taskmanager]"), "\n" + std::string(line));
+  else text.replace(at, text.find('\n', at) - at, line);
+  return text;
+}
+
+std::string messages(const LoadResult& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics) out += d.message + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a zero timeout is an error; huge ones stop where a deadline would overflow") {
+  for (const char* zero : {"0s", "0ms", "0min", "0h", " 0 s"}) {
+    LoadResult r = parse_scenario(with_line("timeout = ", fmt::format("timeout = \"{}\"", zero)), "t.toml");
+    INFO(zero);
+    CHECK(r.scenarios.empty());
+    CHECK(messages(r) == fmt::format("bad timeout: '{}' must be greater than 0 (omit timeout for the "
+                                     "default of 90s)\n", zero));
+  }
+  LoadResult one = parse_scenario(with_line("timeout = ", "timeout = \"1ms\""), "t.toml");
+  REQUIRE(one.scenarios.size() == 1);
+  CHECK(one.scenarios[0].timeout.count() == 1);
+  LoadResult most = parse_scenario(with_line("timeout = ", "timeout = \"1281023h\""), "t.toml");
+  REQUIRE(most.scenarios.size() == 1);
+  CHECK(most.scenarios[0].timeout.count() == 1281023LL * 3'600'000);
+  CHECK(messages(parse_scenario(with_line("timeout = ", "timeout = \"1281024h\""), "t.toml")) ==
+        "bad timeout: '1281024h' is too long\n");
+}
+
+TEST_CASE("a cgroup_limit below 1 MiB is an error that says to omit it") {
+  for (const char* tiny : {"0", "0b", "0m", "1b", "4096", "1023k"}) {
+    LoadResult r = parse_scenario(with_line("cgroup_limit = ", fmt::format("cgroup_limit = \"{}\"", tiny)), "c.toml");
+    INFO(tiny);
+    CHECK(r.scenarios.empty());
+    CHECK(messages(r) == fmt::format("bad cgroup_limit: '{}' must be at least 1m, as no JVM starts in "
+                                     "less (omit cgroup_limit to use Flink's derived total process "
+                                     "size)\n", tiny));
+  }
+  for (const char* ok : {"1m", "1024k", "8191t"}) {
+    LoadResult r = parse_scenario(with_line("cgroup_limit = ", fmt::format("cgroup_limit = \"{}\"", ok)), "c.toml");
+    INFO(ok);
+    CHECK(r.diagnostics.empty());
+  }
+}
+
+TEST_CASE("quoted values are escaped onto one line, inert in a terminal") {
+  CHECK(quote("12\nparsecs") == "'12\\nparsecs'");
+  CHECK(quote("a\tb\rc\x1b[2J\x7f\x01") == "'a\\tb\\rc\\x1b[2J\\x7f\\x01'");
+  CHECK(quote("C:\\tmp") == "'C:\\\\tmp'");        // a shown backslash always starts an escape
+  CHECK(quote("gr\xC3\xB6\xC3\x9F") == "'gr\xC3\xB6\xC3\x9F'");  // printable UTF-8 kept
+  CHECK(quote("\xC2\x9B" "2J") == "'\\u009b2J'");     // C1 CSI
+  CHECK(quote("\xFF\xC3x") == "'\\xff\\xc3x'");       // not UTF-8
+  CHECK(quote("\xC3\xB6\xFF\xE2\x82") == "'\xC3\xB6\\xff\\xe2\\x82'");  // valid kept, bad bytes escaped
+  CHECK(quote("\xED\xA0\x80\xC0\xAF") == "'\\xed\\xa0\\x80\\xc0\\xaf'");  // surrogate, overlong
+  CHECK(quote(std::string_view("a\0b", 3)) == "'a\\x00b'");
+  CHECK(one_line("saw '\\q'\n") == "saw '\\q'\\n");   // backslashes kept as they are
+  Diagnostic d{{"dir\n/x.toml", 1, 2}, Severity::error, "raw \x1b[31m"};
+  CHECK(format_diagnostic(d) == "dir\\n/x.toml:1:2: error: raw \\x1b[31m");
+}
+
+TEST_CASE("diagnostics quoting user text hold no control characters") {
+  LoadResult r = parse_scenario(slurp(TMFAULT_TEST_DATA "/bad/control-characters.toml"), "x.toml");
+  REQUIRE(r.diagnostics.size() >= 5);
+  for (const auto& d : r.diagnostics) {
+    INFO(d.message);
+    CHECK(std::none_of(d.message.begin(), d.message.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }));
+  }
+}
+
 TEST_CASE("the shipped scenarios all load cleanly") {
   LoadResult r = load_scenarios({fs::path(TMFAULT_SOURCE_DIR) / "scenarios"});
   INFO(diagnostics_text(r));
@@ -138,4 +218,14 @@ set = { "taskmanager.memory.managed.fractoin" = "0.4" }
         "you mean 'taskmanager.memory.process.size'? (Flink ignores unknown keys)");
   CHECK(ds[1].pos.line == 17);
   CHECK(check_option_keys(r.scenarios[0], {}, "1.20.5").empty());  // no key list: no warnings
+}
+
+TEST_CASE("option keys in warnings are quoted on one line") {
+  LoadResult r = parse_scenario(with_line("[taskmanager]", "[taskmanager]\n\"a\\u001b[2J\\nb\" = 1"), "k.toml");
+  REQUIRE(r.scenarios.size() == 1);
+  auto ds = check_option_keys(r.scenarios[0],
+                              {"taskmanager.memory.process.size", "taskmanager.memory.network.fraction",
+                               "taskmanager.memory.framework.heap.size"}, "1.20.5");
+  REQUIRE(ds.size() == 1);
+  CHECK(ds[0].message == "'a\\x1b[2J\\nb' is not an option of Flink 1.20.5 (Flink ignores unknown keys)");
 }

@@ -25,12 +25,23 @@ TEST_CASE("bad sizes say why, quoting the input") {
   CHECK_FALSE(parse_size("1e99g").value);
 }
 
+TEST_CASE("bad sizes and durations quote the input on one line") {
+  CHECK(parse_duration("12\nparsecs").error ==
+        "unknown duration unit 'parsecs' in '12\\nparsecs' (use ms, s, min or h, e.g. \"90s\")");
+  CHECK(parse_size("1\x1b[2Jg").error ==
+        "unknown size unit '\\x1b[2Jg' in '1\\x1b[2Jg' (use b, k, m, g or t, e.g. \"512m\")");
+  CHECK(parse_size("\t-1").error == "'\\t-1' does not start with a number");
+}
+
 TEST_CASE("durations") {
   CHECK(parse_duration("90s").value->count() == 90'000);
   CHECK(parse_duration("1500ms").value->count() == 1500);
   CHECK(parse_duration("2min").value->count() == 120'000);
   CHECK_FALSE(parse_duration("90").value);
   CHECK_FALSE(parse_duration("soon").value);
+  CHECK(parse_duration("0s").value->count() == 0);  // a zero timeout is the scenario's to refuse
+  CHECK(parse_duration("4611686018s").value->count() == 4'611'686'018'000);
+  CHECK(parse_duration("4611686019s").error == "'4611686019s' is too long");
 }
 
 TEST_CASE("bytes are formatted for people") {
