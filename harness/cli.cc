@@ -16,6 +16,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/signals.h"
+#include "harness/diagnostic.h"
 #include "harness/dist.h"
 #include "harness/explain.h"
 #include "harness/plan.h"
@@ -304,7 +305,7 @@ int cmd_report(const ReportArgs& a) {
     throw UsageError("report takes one run directory or results.json (use --merge to combine several)");
   std::string name = a.format.empty() ? (a.merge ? "json" : "text") : a.format;
   auto format = reports::format_from_name(name);
-  if (!format) throw UsageError(fmt::format("unknown format '{}' (want text, json, junit or html)", name));
+  if (!format) throw UsageError(fmt::format("unknown format {} (want text, json, junit or html)", quote(name)));
   SuiteResult suite;
   if (a.merge) {
     std::vector<SuiteResult> parts;
@@ -330,7 +331,7 @@ VariantPlan plan_from_definitions(const std::vector<std::string>& defs) {
   for (const auto& d : defs) {
     std::size_t eq = d.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw UsageError(fmt::format("-D '{}' is not key=value, e.g. -D taskmanager.memory.process.size=1g", d));
+      throw UsageError(fmt::format("-D {} is not key=value, e.g. -D taskmanager.memory.process.size=1g", quote(d)));
     p.tm_options.emplace_back(d.substr(0, eq), d.substr(eq + 1));
   }
   return p;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "harness/diagnostic.h"
 #include "harness/scenario.h"
 #include "harness/size.h"
 #include "harness/workloads.h"
@@ -74,7 +75,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
 std::string describe_plan(const VariantPlan& p) {
   std::string out = fmt::format("{} / {} ({})\n  doc: {}\n  expect: {}\n", p.scenario_id,
                                 p.variant, p.name, p.doc, symptom_name(p.expect));
-  for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: '{}'\n", m);
+  for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: {}\n", quote(m));
   if (!p.changed.empty()) {
     out += "  changes:\n";
     for (const auto& [k, v] : p.changed) out += fmt::format("    {} = {}\n", k, v);

@@ -48,7 +48,10 @@ inline std::string check_scenario(std::string_view text) {
     if (std::isupper(static_cast<unsigned char>(d.message[0])))
       return "parse_scenario: message starts upper-case: " + d.message;
     if (d.pos.line < 0 || d.pos.column < 0) return "parse_scenario: negative position";
-    if (!format_diagnostic(d).starts_with("fuzz.toml")) return "format_diagnostic: no file name";
+    std::string line = format_diagnostic(d);
+    if (!line.starts_with("fuzz.toml")) return "format_diagnostic: no file name";
+    for (unsigned char c : line)  // one line per problem, nothing that could drive a terminal
+      if (c < 0x20 || c == 0x7f) return "format_diagnostic: control character in: " + line;
   }
   for (const Scenario& s : r.scenarios) {
     if (s.id.empty() || s.id.size() > 64 ||
