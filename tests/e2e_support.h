@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iostream>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -25,6 +26,24 @@ inline std::vector<std::filesystem::path> cgroups_of(const cgroup::Hierarchy& h,
   for (const auto& e : std::filesystem::directory_iterator(h.parent)) {
     std::string name = e.path().filename().string();
     if (e.is_directory() && name.starts_with(prefix) && name.ends_with(suffix)) out.push_back(e.path());
+  }
+  return out;
+}
+
+/// Live processes whose command line contains `needle` (e.g. a run's output directory, which
+/// every JVM tmfault starts names in its arguments). Zombies and this process are left out.
+inline std::vector<pid_t> processes_mentioning(std::string_view needle) {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (pid == ::getpid()) continue;
+    std::ifstream cmd(e.path() / "cmdline"), stat(e.path() / "stat");
+    std::string args((std::istreambuf_iterator<char>(cmd)), {}), st;
+    std::getline(stat, st);
+    bool zombie = st.find(") Z ") != std::string::npos;
+    if (!zombie && args.find(needle) != std::string::npos) out.push_back(pid);
   }
   return out;
 }

@@ -89,6 +89,7 @@ TEST_CASE("the JobManager dying mid-run is that variant's error verdict; the sui
   CHECK(t.text().find("the JobManager killed by SIGKILL") != std::string::npos);
   CHECK(t.text().find("PASS  heap-space/increase-total-memory") != std::string::npos);
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
+  CHECK(processes_mentioning(out.string()).empty());
   fs::remove_all(out);
 }
 
@@ -108,9 +109,12 @@ TEST_CASE("a run that hangs times out: thread dumps, SIGTERM, kill; error verdic
 
 TEST_CASE("SIGINT or SIGTERM mid-run: exit 128+signal within 2 s, results so far written, nothing left") {
   int signo = GENERATE(SIGINT, SIGTERM);
+  // "-jm": the JM is starting and BashJavaUtils derives the TM's memory; "-tm": the TM runs.
+  std::string moment = GENERATE(as<std::string>(), "-jm", "-tm");
   fs::path out = temp_out(fmt::format("faults-signal-{}", signo));
   Tmfault t({"run", "--no-color", "--out", out.string(), (kData / "hangs.toml").string()});
-  REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), "-tm").size() == 1; }, 60s));
+  REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), moment).size() == 1; }, 60s));
+  REQUIRE_FALSE(processes_mentioning(out.string()).empty());  // the check below can see them
   auto sent = std::chrono::steady_clock::now();
   t.p->signal(signo);
   int code = t.wait(10s);
@@ -118,8 +122,10 @@ TEST_CASE("SIGINT or SIGTERM mid-run: exit 128+signal within 2 s, results so far
   INFO(t.text());
   CHECK(code == 128 + signo);
   CHECK(took.count() < 2000);
-  std::cout << fmt::format("signal {}: tmfault exited {} after {} ms\n", signo, code, took.count());
+  std::cout << fmt::format("signal {} once a {} cgroup exists: tmfault exited {} after {} ms\n", signo,
+                           moment, code, took.count());
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
+  CHECK(processes_mentioning(out.string()).empty());  // JM, TM, BashJavaUtils: all gone
   std::ifstream results(out / "latest/results.json");
   std::string json((std::istreambuf_iterator<char>(results)), {});
   CHECK(json.find("\"interrupted\": true") != std::string::npos);
