@@ -91,6 +91,7 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   CHECK(killed.observation.tm_exit->shell_code() == 137);
   CHECK(killed.observation.tm_oom_kills >= 1);
   CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
+  CHECK(processes_mentioning(out.string()).empty());
   CHECK(fs::exists(out / "latest" / "results.json"));
   fs::remove_all(out);
 }
