@@ -20,8 +20,8 @@ using Keys = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 4> kTopKeys{"scenario", "taskmanager", "expect", "remedy"};
 constexpr std::array<std::string_view, 7> kScenarioKeys{
     "id", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
-constexpr std::array<std::string_view, 2> kExpectKeys{"symptom", "mentions"};
-constexpr std::array<std::string_view, 5> kRemedyKeys{"name", "set", "unset", "expect", "why"};
+constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
+constexpr std::array<std::string_view, 6> kRemedyKeys{"name", "set", "unset", "expect", "why", "quote"};
 
 /// Collects diagnostics for one file.
 class Reader {
@@ -199,6 +199,23 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
   read_cgroup_limit(r, s, sc);
 }
 
+/// An optional quote of the guide (`doc-check` compares it with the section's text): one
+/// non-empty line.
+std::string read_quote(Reader& r, const toml::table& t, std::string_view where) {
+  auto q = r.string(t, "quote", where, false);
+  if (!q) return "";
+  const toml::source_region& at = t.get("quote")->source();
+  if (q->find_first_not_of(" \t") == std::string::npos)
+    r.error(at, fmt::format("'quote' in {} is empty: give the guide's words, or omit 'quote' to make "
+                            "no claim", where));
+  else if (q->find_first_of("\n\r") != std::string::npos)
+    r.error(at, fmt::format("'quote' in {} must be a single line: {} holds a line break (the guide's "
+                            "line breaks read as one space)", where, quote(*q)));
+  else
+    return *q;
+  return "";
+}
+
 Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
                    std::map<std::string, SourcePos>& positions) {
   Remedy rem;
@@ -217,6 +234,7 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
     r.error(t.source(), fmt::format("{} changes nothing: give 'set' or 'unset'", where));
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
   rem.why = r.string(t, "why", where, false).value_or("");
+  rem.quote = read_quote(r, t, where);
   if (rem.expect != Symptom::healthy && rem.why.empty())
     r.error(t.source(), fmt::format("{} expects {}: say 'why' the documented remedy does not "
                                     "resolve (it is a finding)", where, quote(symptom_name(rem.expect))));
@@ -279,6 +297,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
     r.check_keys(*e, kExpectKeys, "[expect]");
     sc.expect = r.symptom(*e, "symptom", "[expect]", true).value_or(Symptom::healthy);
     sc.expect_mentions = r.strings(*e, "mentions", "[expect]");
+    sc.expect_quote = read_quote(r, *e, "[expect]");
   }
   if (const toml::node* n = root.get("remedy")) {
     const toml::array* a = n->as_array();

@@ -33,6 +33,8 @@ struct Remedy {
   std::vector<std::string> unset;  ///< options removed (a remedy that switches config style)
   Symptom expect = Symptom::healthy;  ///< what the scenario asserts this remedy yields
   std::string why;           ///< when expect != healthy: the scenario's explanation (a finding)
+  std::string quote;         ///< the guide's words this remedy applies, verbatim from its section
+                             ///< (markdown removed); empty = no claim
   SourcePos pos;
 };
 
@@ -48,6 +50,8 @@ struct Scenario {
   std::optional<std::uint64_t> cgroup_limit_bytes;  ///< default: the derived process size
   Symptom expect = Symptom::healthy;
   std::vector<std::string> expect_mentions;  ///< texts the symptom's message must contain
+  std::string expect_quote;  ///< the guide's words describing the symptom, verbatim from its
+                             ///< section (markdown removed); empty = no claim
   std::vector<Remedy> remedies;
   std::filesystem::path file;
   std::map<std::string, SourcePos> option_pos;  ///< where each Flink option key was first written

@@ -106,6 +106,38 @@ std::string messages(const LoadResult& r) {
 
 }  // namespace
 
+TEST_CASE("quotes of the guide load verbatim; without them a scenario claims no words") {
+  std::string text = kGood;
+  text.replace(text.find("symptom = \"oom-heap\"\n"), 20,
+               "symptom = \"oom-heap\"\nquote = \"the JVM heap is too small\"\n");
+  text.replace(text.find("name = \"increase total memory\"\n"), 31,
+               "name = \"increase total memory\"\nquote = \"by increasing total memory\"\n");
+  LoadResult r = parse_scenario(text, "q.toml");
+  INFO(diagnostics_text(r));
+  REQUIRE(r.scenarios.size() == 1);
+  const Scenario& s = r.scenarios[0];
+  CHECK(s.expect_quote == "the JVM heap is too small");
+  REQUIRE(s.remedies.size() == 2);
+  CHECK(s.remedies[0].quote == "by increasing total memory");
+  CHECK(s.remedies[1].quote.empty());
+  LoadResult plain = parse_scenario(kGood, "good.toml");
+  REQUIRE(plain.scenarios.size() == 1);
+  CHECK(plain.scenarios[0].expect_quote.empty());
+}
+
+TEST_CASE("the shipped scenarios quote the guide for every symptom and remedy") {
+  LoadResult r = load_scenarios({fs::path(TMFAULT_SOURCE_DIR) / "scenarios"});
+  REQUIRE(!r.scenarios.empty());
+  for (const Scenario& s : r.scenarios) {
+    INFO(s.id);
+    CHECK(!s.expect_quote.empty());
+    for (const Remedy& rem : s.remedies) {
+      INFO(rem.name);
+      CHECK(!rem.quote.empty());
+    }
+  }
+}
+
 TEST_CASE("a zero timeout is an error; huge ones stop where a deadline would overflow") {
   for (const char* zero : {"0s", "0ms", "0min", "0h", " 0 s"}) {
     LoadResult r = parse_scenario(with_line("timeout = ", fmt::format("timeout = \"{}\"", zero)), "t.toml");
