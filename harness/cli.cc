@@ -18,6 +18,7 @@
 #include "cgroup/signals.h"
 #include "harness/diagnostic.h"
 #include "harness/dist.h"
+#include "harness/doc.h"
 #include "harness/explain.h"
 #include "harness/plan.h"
 #include "harness/scenario.h"
@@ -48,6 +49,11 @@ struct RunArgs {
   bool no_color = false;
   fs::path json, junit, html;
   std::string shard;
+};
+
+struct DocCheckArgs {
+  std::vector<fs::path> paths;
+  fs::path doc, results, project_dir;
 };
 
 struct ReportArgs {
@@ -360,6 +366,32 @@ int cmd_explain(RunArgs a, const std::vector<std::string>& defs) {
   return signals.signal_received() ? 128 + signals.signal_received() : 0;
 }
 
+int cmd_doc_check(DocCheckArgs a) {
+  fs::path project = a.project_dir.empty() ? default_project_dir() : a.project_dir;
+  if (a.doc.empty()) a.doc = project / "docs/mem_trouble.md";
+  if (a.paths.empty()) a.paths.push_back(project / "scenarios");
+  LoadResult loaded = load_scenarios(a.paths);
+  for (const auto& d : loaded.diagnostics) std::cerr << format_diagnostic(d) << "\n";
+  if (has_errors(loaded.diagnostics)) return kExitUsage;
+  std::optional<SuiteResult> results;
+  if (!a.results.empty()) results = load_results(a.results);
+  DocCheck dc = check_doc(parse_doc(read_file(a.doc)), a.doc.filename().string(), loaded.scenarios,
+                          results ? &*results : nullptr);
+  auto problems = doc_problems(dc);
+  std::cout << reports::doc_check_text(dc, problems) << std::flush;
+  return problems.empty() ? 0 : kExitFail;
+}
+
+void add_doc_check(CLI::App& app, DocCheckArgs& a) {
+  CLI::App* dc = app.add_subcommand(
+      "doc-check", "which sections and advice of the guide the scenarios test, whether their quotes are "
+                   "still the guide's words, and (with --results) what the runs concluded; runs nothing");
+  dc->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
+  dc->add_option("--doc", a.doc, "the guide, markdown (default: the project's docs/mem_trouble.md)");
+  dc->add_option("--results", a.results, "a run directory (out/latest) or its results.json");
+  dc->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
+}
+
 void add_explain(CLI::App& app, RunArgs& a, std::vector<std::string>& defs) {
   CLI::App* ex = app.add_subcommand(
       "explain", "show the memory breakdown Flink derives for each variant (and what a remedy changes), "
@@ -402,8 +434,9 @@ void add_report(CLI::App& app, ReportArgs& a) {
 }
 
 int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report, const RunArgs& explain,
-             const std::vector<std::string>& defs) {
+             const std::vector<std::string>& defs, const DocCheckArgs& doc_check) {
   try {
+    if (app.got_subcommand("doc-check")) return cmd_doc_check(doc_check);
     if (app.got_subcommand("run")) return cmd_run(run);
     if (app.got_subcommand("explain")) return cmd_explain(explain, defs);
     if (app.got_subcommand("report")) return cmd_report(report);
@@ -441,23 +474,26 @@ int run_cli(int argc, char** argv) {
       "  tmfault explain -D taskmanager.memory.process.size=1g   ... for any options\n"
       "  tmfault run --junit r.xml --html r.html   also write CI and browser reports\n"
       "  tmfault report out/latest --format html -o r.html   re-render a stored run\n"
-      "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n\n"
+      "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n"
+      "  tmfault doc-check --results out/latest   the guide, section by section: tested? true?\n\n"
       "exit codes: 0 all passed, 1 a verdict failed, 2 bad usage or scenario,\n"
       "3 harness or environment error, 130/143 interrupted"};
   app.require_subcommand(1);
   RunArgs run, explain;
   ReportArgs report;
+  DocCheckArgs doc_check;
   std::vector<std::string> defs;
   add_run(app, run);
   add_explain(app, explain, defs);
   add_report(app, report);
+  add_doc_check(app, doc_check);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  return dispatch(app, run, report, explain, defs);
+  return dispatch(app, run, report, explain, defs, doc_check);
 }
 
 }  // namespace tmfault

@@ -7,6 +7,7 @@
 #include <vector>
 #include <string_view>
 
+#include "model/doc.h"
 #include "model/model.h"
 
 namespace tmfault::reports {
@@ -55,6 +56,10 @@ std::string render(const SuiteResult& s, Format f, bool color = false);
 
 /// "pass" / "fail" / "error".
 std::string_view outcome_name(Outcome o);
+
+/// `tmfault doc-check`: per section of the guide, its scenarios, their quotes and (with results)
+/// what the runs concluded; then the problems, one per line.
+std::string doc_check_text(const DocCheck& dc, const std::vector<std::string>& problems);
 
 /// `tmfault explain`: each variant's memory breakdown, remedies beside their faulty run.
 std::string explain_text(const std::vector<ExplainedVariant>& variants);
