@@ -220,6 +220,7 @@ std::string variant_card(const SuiteResult& s, const RunRecord& r) {
       is_finding(r) ? " <span class=\"badge finding\">finding</span>" : "", h(variant_id(r.plan)), h(r.plan.name),
       xml_attr(r.verdict.reason), h(r.verdict.reason));
   if (!o.harness_error.empty()) out += fmt::format("<p class=\"banner\">harness error: {}</p>\n", h(o.harness_error));
+  for (const std::string& note : o.notes) out += fmt::format("<p class=\"none\">harness: {}</p>\n", h(note));
   std::string svg = memory_timeline_svg(o, "TaskManager memory of " + variant_id(r.plan));
   out += svg.empty() ? "<p class=\"none\">No memory timeline: no TaskManager ran.</p>\n" : svg;
   out += "<div class=\"cols\">\n<div>\n" + facts(r) + jvm_args(o) + "</div>\n<div>\n" +

@@ -54,6 +54,7 @@ void details(const SuiteResult& s, std::string& out, bool color) {
     bool compare = f && f != &r;
     if (compare) out += fmt::format("  before: {}\n", breakdown_row(f->observation));
     out += fmt::format("  {}: {}\n", compare ? "after " : "memory", breakdown_row(r.observation));
+    for (const std::string& note : r.observation.notes) out += fmt::format("  harness: {}\n", safe(note));
     out += fmt::format("  logs: {}\n", safe(r.dir.string()));
     if (!r.reproduce.empty()) out += fmt::format("  reproduce: {}\n", safe(r.reproduce));
   }
