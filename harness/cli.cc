@@ -17,12 +17,15 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/signals.h"
 #include "harness/diagnostic.h"
+#include "harness/bisect.h"
+#include "harness/size.h"
 #include "harness/dist.h"
 #include "harness/doc.h"
 #include "harness/explain.h"
 #include "harness/plan.h"
 #include "harness/scenario.h"
 #include "harness/session.h"
+#include "reports/cells.h"
 #include "reports/progress.h"
 #include "reports/reports.h"
 #include "reports/suite_ops.h"
@@ -49,6 +52,12 @@ struct RunArgs {
   bool no_color = false;
   fs::path json, junit, html;
   std::string shard;
+};
+
+struct BisectArgs {
+  fs::path scenario;
+  std::string option, low, high, step = "16m", remedy;
+  RunArgs run;  ///< --out, --flink-version, --flink-home, --project-dir, --cgroup-parent
 };
 
 struct DocCheckArgs {
@@ -366,6 +375,153 @@ int cmd_explain(RunArgs a, const std::vector<std::string>& defs) {
   return signals.signal_received() ? 128 + signals.signal_received() : 0;
 }
 
+/// "1344m", or "1g", "512k", "100b": a size as Flink reads it, in the largest exact unit.
+std::string flink_size(std::uint64_t bytes) {
+  constexpr std::pair<std::uint64_t, char> kUnits[] = {{1ULL << 40, 't'}, {1ULL << 30, 'g'}, {1ULL << 20, 'm'}, {1ULL << 10, 'k'}};
+  for (auto [unit, suffix] : kUnits)
+    if (bytes >= unit && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, suffix);
+  return fmt::format("{}b", bytes);
+}
+
+std::uint64_t size_arg(std::string_view flag, const std::string& text) {
+  auto v = parse_size(text);
+  if (!v.value) throw UsageError(fmt::format("{}: {}", flag, v.error));
+  return *v.value;
+}
+
+/// The run a bisection starts from: the faulty run, or the remedy named `remedy`.
+VariantPlan bisect_base(const Scenario& sc, const std::string& remedy) {
+  auto plans = plan_scenario(sc);
+  if (remedy.empty()) return plans.front();
+  for (const VariantPlan& p : plans)
+    if (p.kind == VariantKind::remedy && (p.name == remedy || p.variant == remedy)) return p;
+  std::vector<std::string> names;
+  for (const VariantPlan& p : plans)
+    if (p.kind == VariantKind::remedy) names.push_back(quote(p.variant));
+  throw UsageError(fmt::format("scenario {} has no remedy {} (remedies: {})", sc.id, quote(remedy),
+                               fmt::join(names, ", ")));
+}
+
+/// `base` with `key` set to `value`, expected healthy.
+VariantPlan bisect_probe(const VariantPlan& base, const std::string& key, const std::string& value) {
+  VariantPlan p = base;
+  p.kind = VariantKind::remedy;
+  p.variant = "bisect-" + value;
+  p.name = fmt::format("{} = {}", key, value);
+  p.expect = Symptom::healthy;
+  p.why.clear();
+  std::erase_if(p.tm_options, [&](const auto& kv) { return kv.first == key; });
+  p.tm_options.emplace_back(key, value);
+  std::erase_if(p.changed, [&](const auto& kv) { return kv.first == key; });
+  p.changed.emplace_back(key, value);
+  return p;
+}
+
+int cmd_bisect(BisectArgs a) {
+  std::uint64_t low = size_arg("--low", a.low), high = size_arg("--high", a.high), step = size_arg("--step", a.step);
+  if (low >= high) throw UsageError(fmt::format("--low {} must be below --high {}", a.low, a.high));
+  if (step == 0) throw UsageError("--step must be at least 1b");
+  LoadResult loaded = load_scenarios({a.scenario});
+  for (const auto& d : loaded.diagnostics) std::cerr << format_diagnostic(d) << "\n";
+  if (has_errors(loaded.diagnostics)) return kExitUsage;
+  if (loaded.scenarios.size() != 1)
+    throw UsageError(fmt::format("bisect takes one scenario file, {} holds {}", a.scenario.string(),
+                                 loaded.scenarios.size()));
+  const Scenario& sc = loaded.scenarios.front();
+  VariantPlan base = bisect_base(sc, a.remedy);
+  DistOptions dopts;
+  dopts.project_dir = a.run.project_dir.empty() ? default_project_dir() : a.run.project_dir;
+  if (!a.run.flink_version.empty()) dopts.version = a.run.flink_version;
+  if (!a.run.flink_home.empty()) dopts.flink_home = a.run.flink_home;
+  FlinkDist dist = locate_dist(dopts);
+  if (!dist.option_keys.empty() && !dist.option_keys.count(a.option))
+    throw UsageError(fmt::format("--option {} is not an option of Flink {}", quote(a.option), dist.version));
+  cgroup::StopOnSignal signals;
+  cgroup::Hierarchy h = cgroup::discover(a.run.cgroup_parent.empty() ? std::nullopt
+                                                                     : std::optional<fs::path>(a.run.cgroup_parent));
+  cgroup::sweep_stale(h);
+
+  Bisection b(low, high, step);
+  std::uint64_t probing = 0;  // the value of the run in flight
+  std::string error;
+  NextPlan next = [&](const std::vector<RunRecord>& done) -> std::optional<VariantPlan> {
+    if (!done.empty()) {
+      const RunRecord& r = done.back();
+      if (r.verdict.outcome == Outcome::error) {
+        error = fmt::format("{}: {}", r.plan.name, r.verdict.reason);
+        return std::nullopt;
+      }
+      b.record(probing, r.verdict.outcome == Outcome::pass);
+    }
+    auto v = b.next();
+    if (!v) return std::nullopt;
+    probing = *v;
+    return bisect_probe(base, a.option, flink_size(*v));
+  };
+  std::cout << fmt::format("tmfault: bisecting {} over [{}, {}] in steps of {} on {} ({}), Flink {}\n",
+                           a.option, flink_size(low), flink_size(high), flink_size(step), reports::variant_id(base),
+                           base.name, dist.version);
+  SessionOptions so;
+  so.out_root = a.run.out;
+  so.stop = &signals.stop_flag();
+  so.on_done = [](const RunRecord& r) {
+    std::cout << fmt::format("  {:<44} {:<17} {:>6}\n", r.plan.name,
+                             r.verdict.outcome == Outcome::pass ? std::string("healthy")
+                             : r.verdict.observed_known        ? std::string(symptom_name(r.verdict.observed))
+                                                               : std::string("?"),
+                             reports::seconds(r.observation.timings.total))
+              << std::flush;
+  };
+  fs::path run_dir;
+  SuiteResult suite = run_adaptive(next, sc.file, dist, h, so, run_dir);
+  std::cout << fmt::format("runs: {}\n", run_dir.string());
+  if (signals.signal_received()) return 128 + signals.signal_received();
+  if (!error.empty()) {
+    std::cerr << fmt::format("tmfault: bisect stopped, a run could not be judged: {}\n", error);
+    return kExitEnvironment;
+  }
+  switch (b.state()) {
+    case Bisection::State::found: {
+      std::cout << fmt::format("smallest {} that resolves it: {} ({} does not); {} runs in {}\n", a.option,
+                               flink_size(b.lowest_healthy()), flink_size(b.highest_unhealthy()),
+                               suite.records.size(), reports::seconds(suite.wall));
+      for (std::uint64_t v : {b.highest_unhealthy(), b.lowest_healthy()})
+        for (const RunRecord& r : suite.records)
+          if (r.plan.variant == "bisect-" + flink_size(v))
+            std::cout << fmt::format("  at {:>7}: {}\n", flink_size(v), reports::breakdown_row(r.observation));
+      return 0;
+    }
+    case Bisection::State::not_resolved_at_high:
+      std::cout << fmt::format("{} = {} does not resolve it: nothing to bisect (try a larger --high)\n",
+                               a.option, flink_size(high));
+      return kExitFail;
+    case Bisection::State::healthy_at_low:
+      std::cout << fmt::format("{} = {} already resolves it: nothing to bisect (try a smaller --low)\n",
+                               a.option, flink_size(low));
+      return kExitFail;
+    case Bisection::State::searching: break;
+  }
+  return kExitEnvironment;
+}
+
+void add_bisect(CLI::App& app, BisectArgs& a) {
+  CLI::App* bi = app.add_subcommand(
+      "bisect", "find, by real runs, the smallest value of one size option that resolves a scenario's "
+                "symptom (e.g. how much total memory the heap-space job needs)");
+  bi->add_option("scenario", a.scenario, "one scenario file")->required();
+  bi->add_option("--option", a.option, "the Flink size option to vary, e.g. taskmanager.memory.process.size")
+      ->required();
+  bi->add_option("--low", a.low, "a value that still shows the symptom, e.g. 1g")->required();
+  bi->add_option("--high", a.high, "a value that resolves it, e.g. 4g")->required();
+  bi->add_option("--step", a.step, "stop when healthy and unhealthy are this close (default: 16m)");
+  bi->add_option("--remedy", a.remedy, "start from this remedy's options instead of the faulty run's");
+  bi->add_option("--out", a.run.out, "where runs are stored (default: out/)");
+  bi->add_option("--flink-version", a.run.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
+  bi->add_option("--flink-home", a.run.flink_home, "use this unpacked Flink distribution instead");
+  bi->add_option("--project-dir", a.run.project_dir, "the tmfault checkout (default: where it was built)");
+  bi->add_option("--cgroup-parent", a.run.cgroup_parent, "create cgroups beneath this one (default: our own)");
+}
+
 int cmd_doc_check(DocCheckArgs a) {
   fs::path project = a.project_dir.empty() ? default_project_dir() : a.project_dir;
   if (a.doc.empty()) a.doc = project / "docs/mem_trouble.md";
@@ -434,9 +590,10 @@ void add_report(CLI::App& app, ReportArgs& a) {
 }
 
 int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report, const RunArgs& explain,
-             const std::vector<std::string>& defs, const DocCheckArgs& doc_check) {
+             const std::vector<std::string>& defs, const DocCheckArgs& doc_check, const BisectArgs& bisect) {
   try {
     if (app.got_subcommand("doc-check")) return cmd_doc_check(doc_check);
+    if (app.got_subcommand("bisect")) return cmd_bisect(bisect);
     if (app.got_subcommand("run")) return cmd_run(run);
     if (app.got_subcommand("explain")) return cmd_explain(explain, defs);
     if (app.got_subcommand("report")) return cmd_report(report);
@@ -475,25 +632,29 @@ int run_cli(int argc, char** argv) {
       "  tmfault run --junit r.xml --html r.html   also write CI and browser reports\n"
       "  tmfault report out/latest --format html -o r.html   re-render a stored run\n"
       "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n"
-      "  tmfault doc-check --results out/latest   the guide, section by section: tested? true?\n\n"
+      "  tmfault doc-check --results out/latest   the guide, section by section: tested? true?\n"
+      "  tmfault bisect scenarios/heap-space.toml --option taskmanager.memory.process.size \\\n"
+      "      --low 1g --high 4g               the smallest total memory that resolves it\n\n"
       "exit codes: 0 all passed, 1 a verdict failed, 2 bad usage or scenario,\n"
       "3 harness or environment error, 130/143 interrupted"};
   app.require_subcommand(1);
   RunArgs run, explain;
   ReportArgs report;
   DocCheckArgs doc_check;
+  BisectArgs bisect;
   std::vector<std::string> defs;
   add_run(app, run);
   add_explain(app, explain, defs);
   add_report(app, report);
   add_doc_check(app, doc_check);
+  add_bisect(app, bisect);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  return dispatch(app, run, report, explain, defs, doc_check);
+  return dispatch(app, run, report, explain, defs, doc_check, bisect);
 }
 
 }  // namespace tmfault

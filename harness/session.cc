@@ -91,21 +91,44 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
   return rec;
 }
 
+/// A suite's bookkeeping: its header, its directory, and storing it when it ends.
+struct SuiteStore {
+  SuiteResult suite;
+  fs::path root, run_dir;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  SuiteStore(const FlinkDist& dist, const SessionOptions& opts)
+      : root(fs::absolute(opts.out_root)), run_dir(make_run_dir(root)) {
+    suite.started_at = utc_stamp("{:%Y-%m-%dT%H:%M:%SZ}");
+    suite.flink_version = dist.version;
+    suite.tmfault_version = TMFAULT_VERSION;
+  }
+
+  /// Writes results.json, then points `latest` at it.
+  SuiteResult finish(const SessionOptions& opts) {
+    suite.interrupted = opts.stop && opts.stop->load();
+    suite.wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+    try {
+      write_text(run_dir / "results.json", reports::suite_json(suite));
+    } catch (const std::exception& e) {
+      throw EnvironmentError(e.what(), fmt::format("free space where --out points, or pass --out DIR "
+                                                   "elsewhere; earlier runs in '{}' were not touched",
+                                                   root.string()));
+    }
+    point_latest(root, run_dir);
+    return std::move(suite);
+  }
+};
+
 }  // namespace
 
 SuiteResult run_session(const std::vector<VariantPlan>& plans,
                         const std::map<std::string, fs::path>& sources, const FlinkDist& dist,
                         const cgroup::Hierarchy& cgroups, const SessionOptions& opts,
                         fs::path& run_dir) {
-  SuiteResult suite;
-  suite.started_at = utc_stamp("{:%Y-%m-%dT%H:%M:%SZ}");
-  suite.flink_version = dist.version;
-  suite.tmfault_version = TMFAULT_VERSION;
-  auto start = std::chrono::steady_clock::now();
-  fs::path root = fs::absolute(opts.out_root);
-  run_dir = make_run_dir(root);
-
-  suite.records.resize(plans.size());
+  SuiteStore store(dist, opts);
+  run_dir = store.run_dir;
+  std::vector<RunRecord> records(plans.size());
   std::vector<bool> ran(plans.size(), false);
   std::atomic<std::size_t> next{0};
   std::mutex report_mu;
@@ -118,30 +141,32 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
       auto src = sources.count(p.scenario_id) ? sources.at(p.scenario_id) : fs::path();
       RunRecord rec = run_one(p, dir, src, dist, cgroups, opts);
       std::lock_guard l(report_mu);
-      suite.records[i] = std::move(rec);
+      records[i] = std::move(rec);
       ran[i] = true;
-      if (opts.on_done) opts.on_done(suite.records[i]);
+      if (opts.on_done) opts.on_done(records[i]);
     }
   };
   std::vector<std::thread> pool;
   for (int j = 0; j < std::max(1, opts.jobs); ++j) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
 
-  suite.interrupted = opts.stop && opts.stop->load();
-  std::vector<RunRecord> done;
   for (std::size_t i = 0; i < plans.size(); ++i)
-    if (ran[i]) done.push_back(std::move(suite.records[i]));
-  suite.records = std::move(done);
-  suite.wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
-  try {
-    write_text(run_dir / "results.json", reports::suite_json(suite));
-  } catch (const std::exception& e) {
-    throw EnvironmentError(e.what(), fmt::format("free space where --out points, or pass --out DIR "
-                                                 "elsewhere; earlier runs in '{}' were not touched",
-                                                 root.string()));
+    if (ran[i]) store.suite.records.push_back(std::move(records[i]));
+  return store.finish(opts);
+}
+
+SuiteResult run_adaptive(const NextPlan& next, const fs::path& source, const FlinkDist& dist,
+                         const cgroup::Hierarchy& cgroups, const SessionOptions& opts, fs::path& run_dir) {
+  SuiteStore store(dist, opts);
+  run_dir = store.run_dir;
+  while (!(opts.stop && opts.stop->load())) {
+    std::optional<VariantPlan> p = next(store.suite.records);
+    if (!p) break;
+    if (opts.on_start) opts.on_start(*p);
+    store.suite.records.push_back(run_one(*p, run_dir / p->scenario_id / p->variant, source, dist, cgroups, opts));
+    if (opts.on_done) opts.on_done(store.suite.records.back());
   }
-  point_latest(root, run_dir);
-  return suite;
+  return store.finish(opts);
 }
 
 }  // namespace tmfault

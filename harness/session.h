@@ -28,4 +28,13 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans,
                         const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
                         const SessionOptions& opts, std::filesystem::path& run_dir);
 
+/// Chooses the next plan from the records so far; nullopt ends the session.
+using NextPlan = std::function<std::optional<VariantPlan>(const std::vector<RunRecord>& done)>;
+
+/// Runs plans one at a time, each chosen after the last one ended (e.g. a bisection), from the
+/// scenario file `source`. Stored like run_session: one directory, results.json, latest.
+SuiteResult run_adaptive(const NextPlan& next, const std::filesystem::path& source,
+                         const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
+                         const SessionOptions& opts, std::filesystem::path& run_dir);
+
 }  // namespace tmfault

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <iostream>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,8 @@
 #include <vector>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/process.h"
+#include "harness/exit_status.h"
 
 namespace tmfault::testing {
 
@@ -64,6 +68,37 @@ bool wait_until(Pred pred, std::chrono::seconds limit) {
   }
   return pred();
 }
+
+/// A tmfault child process with its output collected.
+struct Tmfault {
+  std::mutex mu;
+  std::string output;
+  std::unique_ptr<cgroup::Process> p;
+
+  explicit Tmfault(std::vector<std::string> args, std::map<std::string, std::string> env = base_env()) {
+    auto sink = [this](std::string_view l) {
+      std::lock_guard lock(mu);
+      output.append(l).push_back('\n');
+    };
+    p = cgroup::Process::start({TMFAULT_BINARY, std::move(args), std::move(env), std::filesystem::temp_directory_path(),
+                                std::nullopt}, sink, sink);
+  }
+  static std::map<std::string, std::string> base_env() {
+    std::map<std::string, std::string> env;
+    for (const char* k : {"PATH", "HOME", "JAVA_HOME", "TMFAULT_CACHE"})
+      if (const char* v = std::getenv(k)) env[k] = v;
+    return env;
+  }
+  int wait(std::chrono::milliseconds limit = std::chrono::seconds(300)) {
+    auto st = p->wait_for(limit);
+    REQUIRE(st);
+    return decode_wait_status(*st).shell_code();
+  }
+  std::string text() {
+    std::lock_guard lock(mu);
+    return output;
+  }
+};
 
 /// The main() of an e2e program: finds the cgroups to use, or exits 77 (ctest: skipped) with
 /// the reason printed when this machine cannot create memory cgroups.

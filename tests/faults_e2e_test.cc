@@ -39,39 +39,6 @@ cgroup::Hierarchy g_cgroups;
 const fs::path kRoot = TMFAULT_SOURCE_DIR;
 const fs::path kData = kRoot / "tests/data/scenarios";
 
-/// A tmfault child process with its output collected.
-struct Tmfault {
-  std::mutex mu;
-  std::string output;
-  std::unique_ptr<cgroup::Process> p;
-
-  explicit Tmfault(std::vector<std::string> args, std::map<std::string, std::string> env = base_env()) {
-    auto sink = [this](std::string_view l) {
-      std::lock_guard lock(mu);
-      output.append(l).push_back('\n');
-    };
-    p = cgroup::Process::start({TMFAULT_BINARY, std::move(args), std::move(env), fs::temp_directory_path(),
-                                std::nullopt}, sink, sink);
-  }
-  static std::map<std::string, std::string> base_env() {
-    std::map<std::string, std::string> env;
-    for (const char* k : {"PATH", "HOME", "JAVA_HOME", "TMFAULT_CACHE"})
-      if (const char* v = std::getenv(k)) env[k] = v;
-    return env;
-  }
-  int wait(std::chrono::milliseconds limit = 300s) {
-    auto st = p->wait_for(limit);
-    REQUIRE(st);
-    return decode_wait_status(*st).shell_code();
-  }
-  std::string text() {
-    std::lock_guard lock(mu);
-    return output;
-  }
-};
-
-
-
 }  // namespace
 
 TEST_CASE("the JobManager dying mid-run is that variant's error verdict; the suite goes on; exit 3") {

@@ -1,0 +1,39 @@
+#include "harness/bisect.h"
+
+#include <algorithm>
+
+namespace tmfault {
+
+Bisection::Bisection(std::uint64_t low, std::uint64_t high, std::uint64_t step)
+    : low_(low), high_(high), step_(step) {}
+
+Bisection::State Bisection::state() const {
+  if (probes_.empty()) return State::searching;
+  if (!probes_[0].healthy) return State::not_resolved_at_high;
+  if (probes_.size() < 2) return State::searching;
+  if (probes_[1].healthy) return State::healthy_at_low;
+  return healthy_ - unhealthy_ <= step_ ? State::found : State::searching;
+}
+
+std::optional<std::uint64_t> Bisection::next() const {
+  if (state() != State::searching) return std::nullopt;
+  if (probes_.empty()) return high_;
+  if (probes_.size() == 1) return low_;
+  // The middle of the bracket, on the grid low + k * step, strictly inside it.
+  std::uint64_t steps = (healthy_ - unhealthy_) / step_;
+  std::uint64_t mid = unhealthy_ + (steps / 2) * step_;
+  if (mid <= unhealthy_) mid = unhealthy_ + step_;
+  return mid;
+}
+
+void Bisection::record(std::uint64_t value, bool healthy) {
+  probes_.push_back({value, healthy});
+  if (probes_.size() == 1) {
+    healthy_ = value;
+    return;
+  }
+  if (healthy) healthy_ = std::min(healthy_, value);
+  else unhealthy_ = std::max(unhealthy_, value);
+}
+
+}  // namespace tmfault
