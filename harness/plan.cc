@@ -57,6 +57,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
   faulty.tm_options = sc.taskmanager;
   faulty.expect = sc.expect;
   faulty.expect_mentions = sc.expect_mentions;
+  faulty.quote = sc.expect_quote;
   plans.push_back(faulty);
   for (const Remedy& r : sc.remedies) {
     VariantPlan p = base_plan(sc);
@@ -67,14 +68,16 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
     p.changed = describe_changes(r);
     p.expect = r.expect;
     p.why = r.why;
+    p.quote = r.quote;
     plans.push_back(std::move(p));
   }
   return plans;
 }
 
 std::string describe_plan(const VariantPlan& p) {
-  std::string out = fmt::format("{} / {} ({})\n  doc: {}\n  expect: {}\n", p.scenario_id,
-                                p.variant, p.name, p.doc, symptom_name(p.expect));
+  std::string out = fmt::format("{} / {} ({})\n  doc: {}\n", p.scenario_id, p.variant, p.name, p.doc);
+  if (!p.quote.empty()) out += fmt::format("  the guide: {}\n", quote(p.quote));
+  out += fmt::format("  expect: {}\n", symptom_name(p.expect));
   for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: {}\n", quote(m));
   if (!p.changed.empty()) {
     out += "  changes:\n";

@@ -72,6 +72,7 @@ struct VariantPlan {
   Symptom expect = Symptom::healthy;
   std::vector<std::string> expect_mentions;  ///< faulty run: texts the symptom's message must contain
   std::string why;
+  std::string quote;         ///< the guide's words this variant tests ("" = none quoted)
   std::string workload;
   std::string workload_class;
   std::vector<std::string> workload_args;

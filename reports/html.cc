@@ -72,10 +72,11 @@ std::string doc_row(const RunRecord& r) {
   Cell cell = doc_cell(r);
   bool faulty = r.plan.kind == VariantKind::faulty;
   std::string note = !faulty && r.plan.expect != Symptom::healthy ? "a known finding" : "";
-  return fmt::format("<tr><td class=\"kind\">{}</td><td><a href=\"#{}\">{}</a></td><td class=\"cell {}\">{}</td>"
+  std::string quote = r.plan.quote.empty() ? "" : fmt::format("<q>{}</q>", h(r.plan.quote));
+  return fmt::format("<tr><td class=\"kind\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"cell {}\">{}</td>"
                      "<td class=\"note\">{}</td></tr>\n",
                      faulty ? "symptom" : "remedy", anchor(r.plan), h(faulty ? r.plan.scenario_id : r.plan.name),
-                     css_class(cell.kind), h(cell.text), note);
+                     quote, css_class(cell.kind), h(cell.text), note);
 }
 
 /// Same rows and words as the terminal's doc-accuracy table.

@@ -37,6 +37,7 @@ td.cell { font-weight: 600; white-space: nowrap; }
 td.good { color: var(--pass); } td.bad { color: var(--fail); } td.error { color: var(--error); }
 td.finding { color: var(--finding); }
 td.note { color: var(--muted); font-size: 12.5px; }
+table.doc q { display: block; color: var(--muted); font-size: 12.5px; font-style: italic; }
 section.variant { background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--pass);
   border-radius: 6px; padding: 14px 18px; margin: 14px 0; }
 section.variant.fail { border-left-color: var(--fail); }

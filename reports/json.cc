@@ -39,6 +39,7 @@ ordered_json plan_json(const VariantPlan& p) {
           {"doc", p.doc},                {"title", p.title},
           {"expect", symptom_name(p.expect)}, {"expect_mentions", p.expect_mentions},
           {"why", p.why},
+          {"quote", p.quote},
           {"changed", options_json(p.changed)}, {"taskmanager", options_json(p.tm_options)},
           {"workload", p.workload},      {"workload_class", p.workload_class},
           {"workload_args", p.workload_args},

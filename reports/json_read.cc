@@ -109,6 +109,7 @@ VariantPlan plan(const Node& n) {
   p.expect = symptom(n.at("expect"));
   if (auto m = n.maybe("expect_mentions")) p.expect_mentions = strings(*m);
   p.why = n.at("why").str();
+  if (auto q = n.maybe("quote")) p.quote = q->str();
   p.changed = options(n.at("changed"));
   p.tm_options = options(n.at("taskmanager"));
   p.workload = n.at("workload").str();
