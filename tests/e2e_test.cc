@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "harness/dist.h"
+#include "harness/doc.h"
 #include "harness/exit_status.h"
 #include "harness/plan.h"
 #include "harness/scenario.h"
@@ -90,6 +92,13 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   REQUIRE(killed.observation.tm_exit);
   CHECK(killed.observation.tm_exit->shell_code() == 137);
   CHECK(killed.observation.tm_oom_kills >= 1);
+  // The guide, claim by claim, against these very runs: all tested, none contradicted.
+  LoadResult loaded = load_scenarios({root / "scenarios"});
+  std::ifstream guide(root / "docs/mem_trouble.md");
+  std::string md((std::istreambuf_iterator<char>(guide)), {});
+  auto problems = doc_problems(check_doc(parse_doc(md), "mem_trouble.md", loaded.scenarios, &s));
+  INFO(Catch::Detail::stringify(problems));
+  CHECK(problems.empty());
   CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
   CHECK(processes_mentioning(out.string()).empty());
   CHECK(fs::exists(out / "latest" / "results.json"));
