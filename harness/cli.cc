@@ -625,7 +625,7 @@ int run_cli(int argc, char** argv) {
       "mis-sized options, observes the documented symptom, then re-runs with every documented\n"
       "remedy and checks that it resolves.\n\n"
       "  tmfault run                      run every scenario in scenarios/\n"
-      "  tmfault run scenarios/heap.toml  run one section\n"
+      "  tmfault run scenarios/heap-space.toml   run one section\n"
       "  tmfault run --dry-run            show what would run\n"
       "  tmfault explain scenarios/heap-space.toml   Flink's memory breakdown per variant\n"
       "  tmfault explain -D taskmanager.memory.process.size=1g   ... for any options\n"
@@ -635,8 +635,9 @@ int run_cli(int argc, char** argv) {
       "  tmfault doc-check --results out/latest   the guide, section by section: tested? true?\n"
       "  tmfault bisect scenarios/heap-space.toml --option taskmanager.memory.process.size \\\n"
       "      --low 1g --high 4g               the smallest total memory that resolves it\n\n"
-      "exit codes: 0 all passed, 1 a verdict failed, 2 bad usage or scenario,\n"
-      "3 harness or environment error, 130/143 interrupted"};
+      "exit codes: 0 all passed, 1 a verdict failed (doc-check: a problem found; bisect: no\n"
+      "boundary in the range), 2 bad usage or scenario, 3 harness or environment error,\n"
+      "130/143 interrupted"};
   app.require_subcommand(1);
   RunArgs run, explain;
   ReportArgs report;
