@@ -409,6 +409,7 @@ VariantPlan bisect_probe(const VariantPlan& base, const std::string& key, const 
   p.variant = "bisect-" + value;
   p.name = fmt::format("{} = {}", key, value);
   p.expect = Symptom::healthy;
+  p.expect_mentions.clear();  // the faulty run's: a healthy run has no message to check
   p.why.clear();
   std::erase_if(p.tm_options, [&](const auto& kv) { return kv.first == key; });
   p.tm_options.emplace_back(key, value);

@@ -105,20 +105,21 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   fs::remove_all(out);
 }
 
-TEST_CASE("bisect finds the smallest total memory that resolves the heap-space symptom") {
+TEST_CASE("bisect finds the smallest metaspace that resolves the metaspace symptom") {
   fs::path out = temp_out("e2e-bisect");
-  // A coarse grid keeps it to 3 runs: 2g (healthy), 1g (oom-heap), 1536m (healthy).
-  Tmfault t({"bisect", (fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml").string(), "--option",
-             "taskmanager.memory.process.size", "--low", "1g", "--high", "2g", "--step", "512m", "--out",
-             out.string()});
+  // A coarse grid keeps it to 3 runs: 256m (healthy), 96m (oom-metaspace), 176m (healthy). The
+  // faulty run's [expect] mentions must not carry over to the healthy probes.
+  Tmfault t({"bisect", (fs::path(TMFAULT_SOURCE_DIR) / "scenarios/metaspace.toml").string(), "--option",
+             "taskmanager.memory.jvm-metaspace.size", "--low", "96m", "--high", "256m", "--step", "80m",
+             "--out", out.string()});
   int code = t.wait();
   INFO(t.text());
   CHECK(code == 0);
-  CHECK(t.text().find("taskmanager.memory.process.size = 1g         oom-heap") != std::string::npos);
-  CHECK(t.text().find("smallest taskmanager.memory.process.size that resolves it: 1536m (1g does not); 3 runs") !=
-        std::string::npos);
+  CHECK(t.text().find("taskmanager.memory.jvm-metaspace.size = 96m  oom-metaspace") != std::string::npos);
+  CHECK(t.text().find("smallest taskmanager.memory.jvm-metaspace.size that resolves it: 176m (96m does not); "
+                      "3 runs") != std::string::npos);
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
-  CHECK(fs::exists(out / "latest" / "heap-space" / "bisect-1536m" / "tm.log"));
+  CHECK(fs::exists(out / "latest" / "metaspace" / "bisect-176m" / "tm.log"));
   fs::remove_all(out);
 }
 
