@@ -19,6 +19,7 @@
 #include "harness/diagnostic.h"
 #include "harness/bisect.h"
 #include "harness/size.h"
+#include "harness/user_conf.h"
 #include "harness/dist.h"
 #include "harness/doc.h"
 #include "harness/explain.h"
@@ -52,6 +53,12 @@ struct RunArgs {
   bool no_color = false;
   fs::path json, junit, html;
   std::string shard;
+};
+
+struct CheckArgs {
+  fs::path conf;
+  std::vector<std::string> workloads;
+  RunArgs run;  ///< -j, --out, --dry-run, reports, Flink and cgroup options
 };
 
 struct BisectArgs {
@@ -245,19 +252,12 @@ void warn_unknown_keys(const LoadResult& loaded, const FlinkDist& dist) {
       std::cerr << format_diagnostic(d) << "\n";
 }
 
-int cmd_run(RunArgs a) {
+/// Runs `plans` of `loaded`'s scenarios, or prints them (--dry-run); reports; the exit code.
+int run_plans(const LoadResult& loaded, const std::vector<VariantPlan>& plans, const RunArgs& a) {
   DistOptions dopts;
   dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
-  if (a.paths.empty()) a.paths.push_back(dopts.project_dir / "scenarios");
-  LoadResult loaded = load_scenarios(a.paths);
-  for (const auto& d : loaded.diagnostics) std::cerr << format_diagnostic(d) << "\n";
-  if (has_errors(loaded.diagnostics)) {
-    std::cerr << "tmfault: scenario errors: nothing was run\n";
-    return kExitUsage;
-  }
   std::map<std::string, fs::path> sources;
   for (const auto& sc : loaded.scenarios) sources[sc.id] = sc.file;
-  std::vector<VariantPlan> plans = select_plans(loaded, a);
   if (!a.flink_version.empty()) dopts.version = a.flink_version;
   if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
   std::optional<FlinkDist> found;
@@ -313,6 +313,42 @@ int cmd_run(RunArgs a) {
   std::cout << fmt::format("results: {}\n", (run_dir / "results.json").string());
   write_reports(a, run_dir);
   return exit_code_for(suite, signals.signal_received());
+}
+
+int cmd_run(RunArgs a) {
+  if (a.paths.empty()) a.paths.push_back((a.project_dir.empty() ? default_project_dir() : a.project_dir) / "scenarios");
+  LoadResult loaded = load_scenarios(a.paths);
+  for (const auto& d : loaded.diagnostics) std::cerr << format_diagnostic(d) << "\n";
+  if (has_errors(loaded.diagnostics)) {
+    std::cerr << "tmfault: scenario errors: nothing was run\n";
+    return kExitUsage;
+  }
+  return run_plans(loaded, select_plans(loaded, a), a);
+}
+
+int cmd_check(const CheckArgs& c) {
+  UserConf conf = parse_user_conf(read_file(c.conf), c.conf);
+  if (conf.memory.empty())
+    throw UsageError(fmt::format("{} sets no TaskManager memory option (taskmanager.memory.*): nothing to check",
+                                 c.conf.string()));
+  std::cout << fmt::format("tmfault: {}: {} memory option(s) used, {} other key(s) left out (ports, HA, paths "
+                           "are the harness's)\n",
+                           c.conf.string(), conf.memory.size(), conf.ignored.size());
+  LoadResult loaded;
+  try {
+    loaded.scenarios = conf_check_scenarios(conf, c.workloads);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  std::vector<VariantPlan> plans;
+  for (const Scenario& sc : loaded.scenarios) {
+    VariantPlan p = plan_scenario(sc).front();
+    p.kind = VariantKind::remedy;  // judged like a remedy: confirmed when the run is healthy
+    p.variant = "your-config";
+    p.name = "your config";
+    plans.push_back(std::move(p));
+  }
+  return run_plans(loaded, plans, c.run);
 }
 
 int cmd_report(const ReportArgs& a) {
@@ -505,6 +541,30 @@ int cmd_bisect(BisectArgs a) {
   return kExitEnvironment;
 }
 
+void add_check(CLI::App& app, CheckArgs& a) {
+  CLI::App* ch = app.add_subcommand(
+      "check", "a regression gate for your own Flink config: run the standard workloads under its "
+               "TaskManager memory options; each must come out healthy");
+  ch->add_option("--conf", a.conf, "your config.yaml (or flink-conf.yaml); only the TaskManager's memory "
+                                   "options are used")
+      ->required();
+  ch->add_option("--workload", a.workloads,
+                 "NAME or NAME:key=value,... (repeatable; default: heap, direct, metaspace, network, "
+                 "rocksdb with the arguments in workloads/README.md), e.g. heap:retain=600m")
+      ->allow_extra_args(false);
+  ch->add_flag("--dry-run", a.run.dry_run, "print the resolved plans and run nothing");
+  ch->add_option("-j,--jobs", a.run.jobs, "runs at once (default: cores, at most 4)")->check(CLI::Range(1, 64));
+  ch->add_option("--out", a.run.out, "where runs are stored (default: out/)");
+  ch->add_option("--flink-version", a.run.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
+  ch->add_option("--flink-home", a.run.flink_home, "use this unpacked Flink distribution instead");
+  ch->add_option("--project-dir", a.run.project_dir, "the tmfault checkout (default: where it was built)");
+  ch->add_option("--cgroup-parent", a.run.cgroup_parent, "create cgroups beneath this one (default: our own)");
+  ch->add_flag("--no-color", a.run.no_color, "plain output (also: NO_COLOR=1, or stdout not a terminal)");
+  ch->add_option("--json", a.run.json, "also copy results.json to FILE");
+  ch->add_option("--junit", a.run.junit, "also write JUnit XML to FILE (for CI test reporters)");
+  ch->add_option("--html", a.run.html, "also write the HTML report to FILE");
+}
+
 void add_bisect(CLI::App& app, BisectArgs& a) {
   CLI::App* bi = app.add_subcommand(
       "bisect", "find, by real runs, the smallest value of one size option that resolves a scenario's "
@@ -591,15 +651,20 @@ void add_report(CLI::App& app, ReportArgs& a) {
 }
 
 int dispatch(CLI::App& app, const RunArgs& run, const ReportArgs& report, const RunArgs& explain,
-             const std::vector<std::string>& defs, const DocCheckArgs& doc_check, const BisectArgs& bisect) {
+             const std::vector<std::string>& defs, const DocCheckArgs& doc_check, const BisectArgs& bisect,
+             const CheckArgs& check) {
   try {
     if (app.got_subcommand("doc-check")) return cmd_doc_check(doc_check);
     if (app.got_subcommand("bisect")) return cmd_bisect(bisect);
+    if (app.got_subcommand("check")) return cmd_check(check);
     if (app.got_subcommand("run")) return cmd_run(run);
     if (app.got_subcommand("explain")) return cmd_explain(explain, defs);
     if (app.got_subcommand("report")) return cmd_report(report);
   } catch (const UsageError& e) {
     std::cerr << fmt::format("tmfault: {}\n", e.what());
+    return kExitUsage;
+  } catch (const UserConfError& e) {
+    std::cerr << e.what() << "\n";
     return kExitUsage;
   } catch (const reports::MergeError& e) {
     std::cerr << fmt::format("tmfault: {}\n", e.what());
@@ -635,7 +700,8 @@ int run_cli(int argc, char** argv) {
       "  tmfault report --merge a/results.json b/results.json -o all.json   join shards\n"
       "  tmfault doc-check --results out/latest   the guide, section by section: tested? true?\n"
       "  tmfault bisect scenarios/heap-space.toml --option taskmanager.memory.process.size \\\n"
-      "      --low 1g --high 4g               the smallest total memory that resolves it\n\n"
+      "      --low 1g --high 4g               the smallest total memory that resolves it\n"
+      "  tmfault check --conf conf/config.yaml   your config under the standard workloads\n\n"
       "exit codes: 0 all passed, 1 a verdict failed (doc-check: a problem found; bisect: no\n"
       "boundary in the range), 2 bad usage or scenario, 3 harness or environment error,\n"
       "130/143 interrupted"};
@@ -644,19 +710,21 @@ int run_cli(int argc, char** argv) {
   ReportArgs report;
   DocCheckArgs doc_check;
   BisectArgs bisect;
+  CheckArgs check;
   std::vector<std::string> defs;
   add_run(app, run);
   add_explain(app, explain, defs);
   add_report(app, report);
   add_doc_check(app, doc_check);
   add_bisect(app, bisect);
+  add_check(app, check);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  return dispatch(app, run, report, explain, defs, doc_check, bisect);
+  return dispatch(app, run, report, explain, defs, doc_check, bisect, check);
 }
 
 }  // namespace tmfault

@@ -123,4 +123,24 @@ TEST_CASE("bisect finds the smallest metaspace that resolves the metaspace sympt
   fs::remove_all(out);
 }
 
+TEST_CASE("check --conf: a user's config passes the workload it fits and fails the one it does not") {
+  fs::path dir = temp_out("e2e-check");
+  fs::create_directories(dir);
+  // Nested YAML as Flink 1.20's config.yaml; the address and HA keys are not the harness's to use.
+  std::ofstream(dir / "config.yaml") << "jobmanager:\n  rpc:\n    address: jm.example.org\n"
+                                        "high-availability:\n  type: zookeeper\n"
+                                        "taskmanager:\n  memory:\n    process:\n      size: 1g\n";
+  Tmfault t({"check", "--conf", (dir / "config.yaml").string(), "--workload", "heap:retain=64m", "--workload",
+             "heap:retain=256m", "--out", (dir / "out").string(), "--no-color"});
+  int code = t.wait();
+  INFO(t.text());
+  CHECK(code == 1);
+  CHECK(t.text().find("1 memory option(s) used, 2 other key(s) left out") != std::string::npos);
+  CHECK(t.text().find("PASS  conf-heap/your-config") != std::string::npos);
+  CHECK(t.text().find("FAIL  conf-heap-2/your-config") != std::string::npos);
+  CHECK(t.text().find("oom-heap") != std::string::npos);
+  CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
+  fs::remove_all(dir);
+}
+
 int main(int argc, char** argv) { return run_e2e_tests(argc, argv, g_cgroups); }

@@ -1,0 +1,68 @@
+// `tmfault check --conf`: a user's config.yaml -> the scenarios that must come out healthy.
+#include <catch2/catch.hpp>
+
+#include "harness/user_conf.h"
+
+using namespace tmfault;
+
+namespace {
+
+std::string arg(const Scenario& sc, const std::string& key) {
+  for (const auto& [k, v] : sc.workload_args)
+    if (k == key) return v;
+  return "(absent)";
+}
+
+}  // namespace
+
+TEST_CASE("user config: nested and flat keys read as Flink reads them; only memory options kept") {
+  UserConf c = parse_user_conf(
+      "jobmanager:\n  rpc:\n    address: jm.example.org\n    port: 6123\n"
+      "taskmanager:\n  numberOfTaskSlots: 4\n  memory:\n    process:\n      size: 1728m\n"
+      "taskmanager.memory.managed.fraction: 0.2\n"
+      "state.backend.rocksdb.memory.managed: true\n"
+      "env.java.opts.all: [-Da=1, -Db=2]\n",
+      "conf/config.yaml");
+  CHECK(c.memory == FlinkOptions{{"taskmanager.numberOfTaskSlots", "4"},
+                                 {"taskmanager.memory.process.size", "1728m"},
+                                 {"taskmanager.memory.managed.fraction", "0.2"},
+                                 {"state.backend.rocksdb.memory.managed", "true"}});
+  CHECK(c.ignored == std::vector<std::string>{"jobmanager.rpc.address", "jobmanager.rpc.port", "env.java.opts.all"});
+}
+
+TEST_CASE("user config: not YAML, or not a map, is an error naming file:line:col") {
+  CHECK_THROWS_WITH(parse_user_conf("a: [1\n", "c.yaml"), Catch::StartsWith("c.yaml:2:1: error: not YAML: "));
+  CHECK_THROWS_WITH(parse_user_conf("- a\n- b\n", "c.yaml"),
+                    "c.yaml:1:1: error: a Flink config is a map of options, not a list");
+  CHECK(parse_user_conf("", "empty.yaml").memory.empty());
+}
+
+TEST_CASE("check scenarios: every standard workload by default, each expecting a healthy run") {
+  UserConf c = parse_user_conf("taskmanager.memory.process.size: 1g\ntaskmanager.numberOfTaskSlots: 3\n", "x.yaml");
+  auto all = conf_check_scenarios(c, {});
+  REQUIRE(all.size() == 5);
+  for (const Scenario& sc : all) {
+    CHECK(sc.expect == Symptom::healthy);
+    CHECK(sc.taskmanager == c.memory);
+    CHECK(sc.remedies.empty());
+    CHECK(sc.doc == "x.yaml#" + sc.workload);
+  }
+  CHECK(all[0].id == "conf-heap");
+  CHECK(arg(all[0], "retain") == "256m");
+  CHECK(arg(all[3], "parallelism") == "3");  // the shuffle is as wide as the TM's slots
+}
+
+TEST_CASE("check scenarios: --workload NAME:key=value overrides or adds arguments; mistakes named") {
+  UserConf c = parse_user_conf("taskmanager.memory.process.size: 1g\n", "x.yaml");
+  auto two = conf_check_scenarios(c, {"heap:retain=600m,hold-ms=100", "heap", "network"});
+  REQUIRE(two.size() == 3);
+  CHECK(arg(two[0], "retain") == "600m");
+  CHECK(arg(two[0], "hold-ms") == "100");
+  CHECK(two[0].title == "heap --retain 600m --hold-ms 100");
+  CHECK(two[1].id == "conf-heap-2");
+  CHECK(arg(two[2], "parallelism") == "1");  // no slots configured: Flink's default of 1
+  CHECK_THROWS_WITH(conf_check_scenarios(c, {"heapp"}),
+                    "--workload 'heapp': unknown workload 'heapp' (known: heap, direct, metaspace, network, rocksdb)");
+  CHECK_THROWS_WITH(conf_check_scenarios(c, {"heap:retain"}),
+                    "--workload 'heap:retain': 'retain' is not key=value (e.g. heap:retain=300m)");
+}
