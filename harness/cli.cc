@@ -541,6 +541,24 @@ int cmd_bisect(BisectArgs a) {
   return kExitEnvironment;
 }
 
+/// Where Flink comes from: one spelling for every subcommand that needs it.
+void add_flink_options(CLI::App* app, RunArgs& a) {
+  app->add_option("--flink-version", a.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
+  app->add_option("--flink-home", a.flink_home, "use this unpacked Flink distribution instead");
+  app->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
+}
+
+/// Where runs go and what they leave behind: out/, cgroups, report files.
+void add_storage_options(CLI::App* app, RunArgs& a, bool reports) {
+  app->add_option("--out", a.out, "where runs are stored (default: out/)");
+  app->add_option("--cgroup-parent", a.cgroup_parent, "create cgroups beneath this one (default: our own)");
+  if (!reports) return;
+  app->add_flag("--no-color", a.no_color, "plain output (also: NO_COLOR=1, or stdout not a terminal)");
+  app->add_option("--json", a.json, "also copy results.json to FILE");
+  app->add_option("--junit", a.junit, "also write JUnit XML to FILE (for CI test reporters)");
+  app->add_option("--html", a.html, "also write the HTML report to FILE");
+}
+
 void add_check(CLI::App& app, CheckArgs& a) {
   CLI::App* ch = app.add_subcommand(
       "check", "a regression gate for your own Flink config: run the standard workloads under its "
@@ -554,15 +572,8 @@ void add_check(CLI::App& app, CheckArgs& a) {
       ->allow_extra_args(false);
   ch->add_flag("--dry-run", a.run.dry_run, "print the resolved plans and run nothing");
   ch->add_option("-j,--jobs", a.run.jobs, "runs at once (default: cores, at most 4)")->check(CLI::Range(1, 64));
-  ch->add_option("--out", a.run.out, "where runs are stored (default: out/)");
-  ch->add_option("--flink-version", a.run.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
-  ch->add_option("--flink-home", a.run.flink_home, "use this unpacked Flink distribution instead");
-  ch->add_option("--project-dir", a.run.project_dir, "the tmfault checkout (default: where it was built)");
-  ch->add_option("--cgroup-parent", a.run.cgroup_parent, "create cgroups beneath this one (default: our own)");
-  ch->add_flag("--no-color", a.run.no_color, "plain output (also: NO_COLOR=1, or stdout not a terminal)");
-  ch->add_option("--json", a.run.json, "also copy results.json to FILE");
-  ch->add_option("--junit", a.run.junit, "also write JUnit XML to FILE (for CI test reporters)");
-  ch->add_option("--html", a.run.html, "also write the HTML report to FILE");
+  add_storage_options(ch, a.run, true);
+  add_flink_options(ch, a.run);
 }
 
 void add_bisect(CLI::App& app, BisectArgs& a) {
@@ -576,11 +587,8 @@ void add_bisect(CLI::App& app, BisectArgs& a) {
   bi->add_option("--high", a.high, "a value that resolves it, e.g. 4g")->required();
   bi->add_option("--step", a.step, "stop when healthy and unhealthy are this close (default: 16m)");
   bi->add_option("--remedy", a.remedy, "start from this remedy's options instead of the faulty run's");
-  bi->add_option("--out", a.run.out, "where runs are stored (default: out/)");
-  bi->add_option("--flink-version", a.run.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
-  bi->add_option("--flink-home", a.run.flink_home, "use this unpacked Flink distribution instead");
-  bi->add_option("--project-dir", a.run.project_dir, "the tmfault checkout (default: where it was built)");
-  bi->add_option("--cgroup-parent", a.run.cgroup_parent, "create cgroups beneath this one (default: our own)");
+  add_storage_options(bi, a.run, false);
+  add_flink_options(bi, a.run);
 }
 
 int cmd_doc_check(DocCheckArgs a) {
@@ -616,9 +624,7 @@ void add_explain(CLI::App& app, RunArgs& a, std::vector<std::string>& defs) {
   ex->add_option("paths", a.paths, "scenario files or directories (default: the project's scenarios/)");
   ex->add_option("--only", a.only, "only SCENARIO or SCENARIO/VARIANT (repeatable)")->allow_extra_args(false);
   ex->add_option("-D", defs, "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g")->allow_extra_args(false);
-  ex->add_option("--flink-version", a.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
-  ex->add_option("--flink-home", a.flink_home, "use this unpacked Flink distribution instead");
-  ex->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
+  add_flink_options(ex, a);
   ex->add_option("-j,--jobs", a.jobs, "derivations at once (default: cores, at most 4)")->check(CLI::Range(1, 64));
 }
 
@@ -629,15 +635,8 @@ void add_run(CLI::App& app, RunArgs& a) {
   run->add_flag("--dry-run", a.dry_run, "print the resolved plan of every variant and run nothing");
   run->add_option("-j,--jobs", a.jobs, "variants to run at once (default: cores, at most 4)")
       ->check(CLI::Range(1, 64));
-  run->add_option("--out", a.out, "where runs are stored (default: out/)");
-  run->add_option("--flink-version", a.flink_version, "Flink version set up by ci/setup (default: ci/flink-version)");
-  run->add_option("--flink-home", a.flink_home, "use this unpacked Flink distribution instead");
-  run->add_option("--project-dir", a.project_dir, "the tmfault checkout (default: where it was built)");
-  run->add_option("--cgroup-parent", a.cgroup_parent, "create cgroups beneath this one (default: our own)");
-  run->add_flag("--no-color", a.no_color, "plain output (also: NO_COLOR=1, or stdout not a terminal)");
-  run->add_option("--json", a.json, "also copy results.json to FILE");
-  run->add_option("--junit", a.junit, "also write JUnit XML to FILE (for CI test reporters)");
-  run->add_option("--html", a.html, "also write the HTML report to FILE");
+  add_storage_options(run, a, true);
+  add_flink_options(run, a);
   run->add_option("--shard", a.shard, "run only shard K of N (K/N) of the variants sorted by scenario and variant");
 }
 
