@@ -82,7 +82,7 @@ std::string doc_row(const RunRecord& r) {
 /// Same rows and words as the terminal's doc-accuracy table.
 std::string doc_table(const SuiteResult& s) {
   std::string out =
-      "<section id=\"doc\">\n<h2>Doc accuracy <small>mem_trouble.md: does each symptom reproduce, does "
+      "<section id=\"doc\">\n<h2>Doc accuracy <small>does each symptom reproduce, does "
       "each remedy help?</small></h2>\n<table class=\"doc\">\n<thead><tr><th>claim</th><th>scenario / "
       "remedy</th><th>result</th><th></th></tr></thead>\n<tbody>\n";
   for (const std::string& doc : doc_sections(s)) {

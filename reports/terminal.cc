@@ -29,7 +29,7 @@ std::string safe(std::string_view s) { return printable_text(s); }
 
 /// Sections of the guide in the order they first ran; under each, every scenario's rows.
 void doc_table(const SuiteResult& s, std::string& out) {
-  out += "\nDoc accuracy (mem_trouble.md):\n";
+  out += "\nDoc accuracy (each section names its file):\n";
   for (const std::string& doc : doc_sections(s)) {
     bool first = true;
     for (const RunRecord& r : s.records) {
