@@ -17,16 +17,23 @@ bool sizes_a_taskmanager(std::string_view key) {
 }
 
 /// Flink's own reading: nested keys joined with '.', a list written as "a;b".
-void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+void flatten(const YAML::Node& node, const std::string& prefix, const std::filesystem::path& file,
+             std::vector<std::pair<std::string, std::string>>& out) {
   if (node.IsMap()) {
-    for (const auto& kv : node)
-      flatten(kv.second, prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>(), out);
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar())
+        throw UserConfError(fmt::format("{}:{}:{}: error: an option name must be plain text, not a {}",
+                                        file.string(), kv.first.Mark().line + 1, kv.first.Mark().column + 1,
+                                        kv.first.IsMap() ? "map" : kv.first.IsSequence() ? "list" : "null"));
+      std::string key = kv.first.Scalar();
+      flatten(kv.second, prefix.empty() ? key : prefix + "." + key, file, out);
+    }
   } else if (node.IsSequence()) {
     std::vector<std::string> items;
-    for (const auto& item : node) items.push_back(item.IsScalar() ? item.as<std::string>() : YAML::Dump(item));
+    for (const auto& item : node) items.push_back(item.IsScalar() ? item.Scalar() : YAML::Dump(item));
     out.emplace_back(prefix, fmt::format("{}", fmt::join(items, ";")));
   } else if (node.IsScalar()) {
-    out.emplace_back(prefix, node.as<std::string>());
+    out.emplace_back(prefix, node.Scalar());
   }
 }
 
@@ -113,7 +120,7 @@ UserConf parse_user_conf(std::string_view yaml, const std::filesystem::path& fil
     throw UserConfError(fmt::format("{}:1:1: error: a Flink config is a map of options, not a {}", file.string(),
                                     root.IsSequence() ? "list" : "single value"));
   std::vector<std::pair<std::string, std::string>> all;
-  flatten(root, "", all);
+  flatten(root, "", file, all);
   for (auto& [k, v] : all) {
     if (sizes_a_taskmanager(k)) conf.memory.emplace_back(k, v);
     else conf.ignored.push_back(k);

@@ -23,6 +23,7 @@ std::string check(const std::string& name, const std::string& input) {
   if (name.starts_with("scenario-")) return tmfault::fuzz::check_scenario(input);
   if (name.starts_with("size-")) return tmfault::fuzz::check_size(input);
   if (name.starts_with("bash_java_utils-")) return tmfault::fuzz::check_bash_java_utils(input);
+  if (name.starts_with("user_conf-")) return tmfault::fuzz::check_user_conf(input);
   return "no fuzz target named by '" + name + "'";
 }
 

@@ -35,6 +35,9 @@ TEST_CASE("user config: not YAML, or not a map, is an error naming file:line:col
   CHECK_THROWS_WITH(parse_user_conf("- a\n- b\n", "c.yaml"),
                     "c.yaml:1:1: error: a Flink config is a map of options, not a list");
   CHECK(parse_user_conf("", "empty.yaml").memory.empty());
+  // Found by fuzzing: a complex key ("? ...") used to escape as a yaml-cpp conversion error.
+  CHECK_THROWS_WITH(parse_user_conf("? [a, b]\n: 1\n", "c.yaml"),
+                    "c.yaml:1:3: error: an option name must be plain text, not a list");
 }
 
 TEST_CASE("check scenarios: every standard workload by default, each expecting a healthy run") {

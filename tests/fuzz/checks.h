@@ -14,6 +14,7 @@
 #include "harness/memory_model.h"
 #include "harness/scenario.h"
 #include "harness/size.h"
+#include "harness/user_conf.h"
 #include "harness/workloads.h"
 
 namespace tmfault::fuzz {
@@ -109,6 +110,43 @@ inline std::string check_bash_java_utils(std::string_view text) {
     LineEvent e = classify_line(line);
     if (e.milestone == Milestone::job_ended && job_end_state(line).empty())
       return "classify_line: job_ended but job_end_state names no state";
+  }
+  return {};
+}
+
+/// `check --conf`: the first line holds --workload specs (space-separated), the rest is YAML.
+inline std::string check_user_conf(std::string_view text) {
+  std::size_t nl = text.find('\n');
+  std::string_view first = text.substr(0, nl), yaml = nl == std::string_view::npos ? "" : text.substr(nl + 1);
+  std::vector<std::string> specs;
+  for (std::size_t at = 0; at < first.size();) {
+    std::size_t end = std::min(first.find(' ', at), first.size());
+    if (end > at) specs.emplace_back(first.substr(at, end - at));
+    at = end + 1;
+  }
+  UserConf conf;
+  try {
+    conf = parse_user_conf(yaml, "fuzz.yaml");
+  } catch (const UserConfError& e) {
+    if (!std::string_view(e.what()).starts_with("fuzz.yaml:")) return "parse_user_conf: error without file:line:col";
+    return {};
+  }
+  for (const auto& [k, v] : conf.memory)
+    if (!k.starts_with("taskmanager.") && !k.starts_with("state.backend.rocksdb.memory."))
+      return "parse_user_conf: kept a key that does not size a TaskManager: " + k;
+  std::vector<Scenario> out;
+  try {
+    out = conf_check_scenarios(conf, specs);
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+  if (out.size() != (specs.empty() ? 5 : specs.size())) return "conf_check_scenarios: one scenario per workload";
+  for (const Scenario& sc : out) {
+    if (sc.id.size() > 64 || sc.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+      return "conf_check_scenarios: unsafe id '" + sc.id + "'";
+    if (!find_workload(sc.workload)) return "conf_check_scenarios: unknown workload";
+    for (const auto& [k, v] : sc.workload_args)
+      if (k.empty() || v.empty()) return "conf_check_scenarios: empty workload argument";
   }
   return {};
 }
