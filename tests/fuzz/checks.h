@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -149,6 +151,17 @@ inline std::string check_user_conf(std::string_view text) {
       if (k.empty() || v.empty()) return "conf_check_scenarios: empty workload argument";
   }
   return {};
+}
+
+/// The body of every fuzz target: one contract check on the input; a broken contract aborts,
+/// which libFuzzer treats like a crash and saves the input for.
+inline int fuzz_one(const unsigned char* data, std::size_t size, std::string (*check)(std::string_view)) {
+  std::string broken = check(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!broken.empty()) {
+    std::fprintf(stderr, "contract broken: %s\n", broken.c_str());
+    std::abort();
+  }
+  return 0;
 }
 
 }  // namespace tmfault::fuzz
