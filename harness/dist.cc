@@ -92,6 +92,12 @@ FlinkDist locate_dist(const DistOptions& o) {
   for (auto& k : read_lines(home / "option-keys.txt")) d.option_keys.insert(std::move(k));
   if (d.classpath.empty())
     throw EnvironmentError(fmt::format("no jars in '{}'", d.lib.string()), setup_hint);
+  d.bash_java_utils_classpath = d.classpath;
+  if (fs::path bju = home / "bin" / "bash-java-utils.jar"; fs::exists(bju)) {
+    d.bash_java_utils_classpath = {bju};
+    for (const fs::path& j : d.classpath)
+      if (j.filename().string().starts_with("flink-dist")) d.bash_java_utils_classpath.push_back(j);
+  }
   d.java = find_java();
   std::string minor = d.version.substr(0, d.version.find('.', d.version.find('.') + 1));
   fs::path opts = flink_dist_dir / "java17-opts" / (minor + ".txt");

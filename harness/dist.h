@@ -29,6 +29,9 @@ struct FlinkDist {
   std::filesystem::path log4j_bash_utils_config;  ///< the log4j2.properties of bin/bash-java-utils.jar
   std::filesystem::path workloads_jar;  ///< tmfault-workloads.jar
   std::vector<std::filesystem::path> classpath;  ///< lib jars in bin/config.sh order
+  /// What config.sh runs BashJavaUtils with: bin/bash-java-utils.jar + the flink-dist jar of a
+  /// real distribution; `classpath` for ci/setup's assembled lib/ (which has flink-runtime).
+  std::vector<std::filesystem::path> bash_java_utils_classpath;
   std::set<std::string> option_keys;    ///< every option key of this version (empty: unknown)
 };
 

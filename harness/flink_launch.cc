@@ -90,18 +90,20 @@ std::string config_yaml(const FlinkOptions& options) {
   return out;
 }
 
-std::string classpath_string(const FlinkDist& d) {
+std::string classpath_string(const std::vector<fs::path>& jars) {
   std::string cp;
-  for (const auto& j : d.classpath) cp += (cp.empty() ? "" : ":") + j.string();
+  for (const auto& j : jars) cp += (cp.empty() ? "" : ":") + j.string();
   return cp;
 }
+
+std::string classpath_string(const FlinkDist& d) { return classpath_string(d.classpath); }
 
 std::vector<std::string> bash_java_utils_args(const FlinkDist& d, const fs::path& conf) {
   // bin/bash-java-utils.jar carries this log4j2 config; it makes Flink log its breakdown.
   // JIT and GC flags cannot change what the memory model computes, only how fast.
   std::vector<std::string> a(kQuickStartFlags.begin(), kQuickStartFlags.end());
   a.insert(a.end(), {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(),
-                     "-classpath", classpath_string(d), std::string(kBashJavaUtilsMain),
+                     "-classpath", classpath_string(d.bash_java_utils_classpath), std::string(kBashJavaUtilsMain),
                      "GET_TM_RESOURCE_PARAMS", "--configDir", conf.string()});
   return a;
 }

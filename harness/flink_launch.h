@@ -43,5 +43,6 @@ inline constexpr std::uint64_t kJobManagerLimitBytes = 1024ULL << 20;
 
 /// The classpath string (jars joined by ':').
 std::string classpath_string(const FlinkDist& d);
+std::string classpath_string(const std::vector<std::filesystem::path>& jars);
 
 }  // namespace tmfault

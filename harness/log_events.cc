@@ -50,6 +50,19 @@ LineEvent classify_line(std::string_view line) {
   return e;
 }
 
+std::string java_launch_failure(std::string_view out) {
+  for (std::string_view needle : {"Could not find or load main class", "java.lang.ClassNotFoundException",
+                                  "java.lang.NoClassDefFoundError", "Error: Unable to access jarfile"}) {
+    std::size_t at = out.find(needle);
+    if (at == std::string_view::npos) continue;
+    std::size_t from = out.rfind('\n', at);
+    from = from == std::string_view::npos ? 0 : from + 1;
+    std::size_t to = out.find('\n', at);
+    return std::string(out.substr(from, to == std::string_view::npos ? to : to - from));
+  }
+  return {};
+}
+
 std::string illegal_config_message(std::string_view out) {
   // The guide's claim: "an IllegalConfigurationException thrown from TaskExecutorProcessUtils".
   if (!has(out, "org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils")) return {};

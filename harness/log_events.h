@@ -28,6 +28,10 @@ LineEvent classify_line(std::string_view line);
 /// For a job_ended line: the final state ("FINISHED", "FAILED", "CANCELED"), else "".
 std::string_view job_end_state(std::string_view line);
 
+/// The line saying a JVM could not even run its main class (a missing class or jar: the
+/// environment's fault, not Flink's answer), else "".
+std::string java_launch_failure(std::string_view output);
+
 /// The IllegalConfigurationException message(s) in BashJavaUtils output, joined by " / caused
 /// by: ", or "" when there is none thrown from TaskExecutorProcessUtils.
 std::string illegal_config_message(std::string_view derive_output);

@@ -233,6 +233,8 @@ void run_cluster(const VariantPlan& plan, const RunContext& ctx, Events& ev, Obs
     o.memory = dv.memory;
     o.derive_ok = dv.memory.has_value();
     if (!o.derive_ok) o.derive_output = dv.output;
+    if (std::string f = java_launch_failure(dv.output); !o.derive_ok && !f.empty())
+      throw std::runtime_error(fmt::format("BashJavaUtils could not run (see derive.log): {}", f));
     o.timings.derived = ev.since_start();
     if (o.derive_ok) {
       o.cgroup_limit_bytes = plan.cgroup_limit_bytes.value_or(o.memory->total_process());

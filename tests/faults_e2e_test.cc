@@ -148,6 +148,19 @@ TEST_CASE("environment errors say what is wrong and how to fix it, exit 3") {
     CHECK(t.wait() == 3);
     CHECK(t.text().find("hint: ") != std::string::npos);
   }
+  SECTION("a Flink home without Flink's classes: BashJavaUtils cannot run -> error, not a verdict") {
+    fs::path home = temp_out("faults-empty-flink-home");
+    fs::create_directories(home / "lib");
+    fs::copy_file(kRoot / "workloads/target/tmfault-workloads.jar", home / "lib/not-flink.jar");
+    Tmfault t({"run", "--no-color", "--flink-home", home.string(), "--out", (home / "out").string(),
+               scenario.string()});
+    CHECK(t.wait() == 3);
+    INFO(t.text());
+    CHECK(t.text().find("ERROR quick-illegal/faulty") != std::string::npos);
+    CHECK(t.text().find("BashJavaUtils could not run (see derive.log): Error: Could not find or load main class") !=
+          std::string::npos);
+    fs::remove_all(home);
+  }
   SECTION("output directory not writable") {
     Tmfault t({"run", "--out", "/etc/hostname/out", scenario.string()});
     CHECK(t.wait() == 3);

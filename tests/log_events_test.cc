@@ -23,6 +23,12 @@ TEST_CASE("OutOfMemoryError texts, raw and re-worded by Flink, map to one sympto
 
 TEST_CASE("milestones") {
   CHECK(classify_line("INFO  Rest endpoint listening at 127.0.0.1:40123").milestone == Milestone::jm_ready);
+  // A JVM that could not run at all is the environment's fault, not Flink's answer:
+  CHECK(java_launch_failure("Error: Could not find or load main class org.apache.flink.runtime.util.bash.BashJavaUtils\n"
+                            "Caused by: java.lang.ClassNotFoundException: org.apache.flink.runtime.util.bash.BashJavaUtils\n") ==
+        "Error: Could not find or load main class org.apache.flink.runtime.util.bash.BashJavaUtils");
+  CHECK(java_launch_failure("Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: x\n")
+            .empty());
   // Flink 1.20.5, JM whose jobmanager.rpc.port was taken (seen on this machine):
   CHECK(classify_line("INFO  org.apache.flink.runtime.entrypoint.ClusterEntrypoint [] - Shutting "
                       "StandaloneApplicationClusterEntryPoint down with application status FAILED. "
