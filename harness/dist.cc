@@ -63,6 +63,17 @@ std::vector<fs::path> lib_classpath(const fs::path& lib) {
   return jars;
 }
 
+/// A distribution's version, from its lib/flink-dist-<version>.jar ("" when there is none).
+std::string version_of_home(const fs::path& home) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(home / "lib", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with("flink-dist-") && name.ends_with(".jar"))
+      return name.substr(11, name.size() - 11 - 4);
+  }
+  return {};
+}
+
 fs::path cache_root() {
   if (const char* c = std::getenv("TMFAULT_CACHE"); c && *c) return c;
   const char* home = std::getenv("HOME");
@@ -82,7 +93,8 @@ FlinkDist locate_dist(const DistOptions& o) {
   fs::path flink_dist_dir = o.project_dir / "ci" / "flink-dist";
   require(o.project_dir / "ci" / "flink-version", "the tmfault project (ci/flink-version)",
           "pass --project-dir or set TMFAULT_PROJECT_DIR to the tmfault checkout");
-  d.version = o.version.value_or(read_trimmed(o.project_dir / "ci" / "flink-version"));
+  d.version = o.version.value_or(o.flink_home ? version_of_home(*o.flink_home) : "");
+  if (d.version.empty()) d.version = read_trimmed(o.project_dir / "ci" / "flink-version");
   fs::path home = o.flink_home.value_or(cache_root() / ("flink-" + d.version));
   d.lib = home / "lib";
   require(d.lib, fmt::format("Flink {} lib/", d.version),
