@@ -252,17 +252,31 @@ void warn_unknown_keys(const LoadResult& loaded, const FlinkDist& dist) {
       std::cerr << format_diagnostic(d) << "\n";
 }
 
+/// Where Flink is, from --project-dir, --flink-version and --flink-home.
+DistOptions dist_options(const RunArgs& a) {
+  DistOptions d;
+  d.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
+  if (!a.flink_version.empty()) d.version = a.flink_version;
+  if (!a.flink_home.empty()) d.flink_home = a.flink_home;
+  return d;
+}
+
+/// The cgroups to create runs beneath (--cgroup-parent, else our own), stale ones swept first.
+cgroup::Hierarchy open_cgroups(const RunArgs& a) {
+  cgroup::Hierarchy h = cgroup::discover(a.cgroup_parent.empty() ? std::nullopt
+                                                                 : std::optional<fs::path>(a.cgroup_parent));
+  if (int swept = cgroup::sweep_stale(h))
+    std::cerr << fmt::format("tmfault: removed {} stale cgroup(s) of earlier runs\n", swept);
+  return h;
+}
+
 /// Runs `plans` of `loaded`'s scenarios, or prints them (--dry-run); reports; the exit code.
 int run_plans(const LoadResult& loaded, const std::vector<VariantPlan>& plans, const RunArgs& a) {
-  DistOptions dopts;
-  dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
   std::map<std::string, fs::path> sources;
   for (const auto& sc : loaded.scenarios) sources[sc.id] = sc.file;
-  if (!a.flink_version.empty()) dopts.version = a.flink_version;
-  if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
   std::optional<FlinkDist> found;
   try {
-    found = locate_dist(dopts);
+    found = locate_dist(dist_options(a));
   } catch (const EnvironmentError& e) {
     if (!a.dry_run) throw;
     std::cerr << fmt::format("tmfault: option keys not checked: {}\n", e.what());
@@ -278,11 +292,7 @@ int run_plans(const LoadResult& loaded, const std::vector<VariantPlan>& plans, c
   }
   const FlinkDist& dist = *found;
   cgroup::StopOnSignal signals;
-  cgroup::Hierarchy h = cgroup::discover(a.cgroup_parent.empty()
-                                             ? std::nullopt
-                                             : std::optional<fs::path>(a.cgroup_parent));
-  if (int swept = cgroup::sweep_stale(h))
-    std::cerr << fmt::format("tmfault: removed {} stale cgroup(s) of earlier runs\n", swept);
+  cgroup::Hierarchy h = open_cgroups(a);
 
   bool color = use_color(a.no_color);
   SessionOptions so;
@@ -389,10 +399,7 @@ VariantPlan plan_from_definitions(const std::vector<std::string>& defs) {
 }
 
 int cmd_explain(RunArgs a, const std::vector<std::string>& defs) {
-  DistOptions dopts;
-  dopts.project_dir = a.project_dir.empty() ? default_project_dir() : a.project_dir;
-  if (!a.flink_version.empty()) dopts.version = a.flink_version;
-  if (!a.flink_home.empty()) dopts.flink_home = a.flink_home;
+  DistOptions dopts = dist_options(a);
   std::vector<VariantPlan> plans;
   if (!defs.empty()) {
     plans.push_back(plan_from_definitions(defs));
@@ -409,14 +416,6 @@ int cmd_explain(RunArgs a, const std::vector<std::string>& defs) {
   std::cout << fmt::format("Flink {}'s memory model (BashJavaUtils), per variant:\n\n", dist.version)
             << reports::explain_text(explained) << std::flush;
   return signals.signal_received() ? 128 + signals.signal_received() : 0;
-}
-
-/// "1344m", or "1g", "512k", "100b": a size as Flink reads it, in the largest exact unit.
-std::string flink_size(std::uint64_t bytes) {
-  constexpr std::pair<std::uint64_t, char> kUnits[] = {{1ULL << 40, 't'}, {1ULL << 30, 'g'}, {1ULL << 20, 'm'}, {1ULL << 10, 'k'}};
-  for (auto [unit, suffix] : kUnits)
-    if (bytes >= unit && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, suffix);
-  return fmt::format("{}b", bytes);
 }
 
 std::uint64_t size_arg(std::string_view flag, const std::string& text) {
@@ -466,17 +465,11 @@ int cmd_bisect(BisectArgs a) {
                                  loaded.scenarios.size()));
   const Scenario& sc = loaded.scenarios.front();
   VariantPlan base = bisect_base(sc, a.remedy);
-  DistOptions dopts;
-  dopts.project_dir = a.run.project_dir.empty() ? default_project_dir() : a.run.project_dir;
-  if (!a.run.flink_version.empty()) dopts.version = a.run.flink_version;
-  if (!a.run.flink_home.empty()) dopts.flink_home = a.run.flink_home;
-  FlinkDist dist = locate_dist(dopts);
+  FlinkDist dist = locate_dist(dist_options(a.run));
   if (!dist.option_keys.empty() && !dist.option_keys.count(a.option))
     throw UsageError(fmt::format("--option {} is not an option of Flink {}", quote(a.option), dist.version));
   cgroup::StopOnSignal signals;
-  cgroup::Hierarchy h = cgroup::discover(a.run.cgroup_parent.empty() ? std::nullopt
-                                                                     : std::optional<fs::path>(a.run.cgroup_parent));
-  cgroup::sweep_stale(h);
+  cgroup::Hierarchy h = open_cgroups(a.run);
 
   Bisection b(low, high, step);
   std::uint64_t probing = 0;  // the value of the run in flight

@@ -17,22 +17,6 @@ std::vector<std::string> split_spaces(std::string_view s) {
   return out;
 }
 
-struct Component {
-  std::string_view key;
-  std::uint64_t MemoryBreakdown::*field;
-};
-
-constexpr std::array<Component, 8> kComponents{{
-    {"taskmanager.memory.framework.heap.size", &MemoryBreakdown::framework_heap},
-    {"taskmanager.memory.task.heap.size", &MemoryBreakdown::task_heap},
-    {"taskmanager.memory.framework.off-heap.size", &MemoryBreakdown::framework_off_heap},
-    {"taskmanager.memory.task.off-heap.size", &MemoryBreakdown::task_off_heap},
-    {"taskmanager.memory.managed.size", &MemoryBreakdown::managed},
-    {"taskmanager.memory.network.max", &MemoryBreakdown::network},
-    {"taskmanager.memory.jvm-metaspace.size", &MemoryBreakdown::jvm_metaspace},
-    {"taskmanager.memory.jvm-overhead.max", &MemoryBreakdown::jvm_overhead},
-}};
-
 }  // namespace
 
 std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, std::string& error) {
@@ -59,14 +43,14 @@ std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, st
     std::size_t eq = kv.find('=');
     if (eq != std::string::npos) dyn[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const Component& c : kComponents) {
-    auto it = dyn.find(c.key);
+  for (const MemoryPart& part : kMemoryParts) {
+    auto it = dyn.find(part.flink_key);
     auto size = it == dyn.end() ? Parsed<std::uint64_t>{} : parse_size(it->second);
     if (!size.value) {
-      error = fmt::format("BashJavaUtils gave no usable '{}'", c.key);
+      error = fmt::format("BashJavaUtils gave no usable '{}'", part.flink_key);
       return std::nullopt;
     }
-    m.*c.field = *size.value;
+    m.*part.bytes = *size.value;
   }
   return m;
 }

@@ -94,6 +94,14 @@ Parsed<Millis> parse_duration(std::string_view text) {
                       quote(n.rest), quote(text))};
 }
 
+std::string flink_size(std::uint64_t bytes) {
+  constexpr std::pair<std::uint64_t, char> kUnits[] = {
+      {1ULL << 40, 't'}, {1ULL << 30, 'g'}, {1ULL << 20, 'm'}, {1ULL << 10, 'k'}};
+  for (auto [unit, suffix] : kUnits)
+    if (bytes >= unit && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, suffix);
+  return fmt::format("{}b", bytes);
+}
+
 std::string format_bytes(std::uint64_t bytes) {
   static constexpr std::array<std::string_view, 4> kNames{"KiB", "MiB", "GiB", "TiB"};
   if (bytes < 1024) return fmt::format("{} B", bytes);

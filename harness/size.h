@@ -24,6 +24,10 @@ Parsed<std::uint64_t> parse_size(std::string_view text);
 /// Parses a duration: digits + unit (ms, s, min, h); e.g. "90s", "1500ms", "2min".
 Parsed<Millis> parse_duration(std::string_view text);
 
+/// A size as Flink writes it, in the largest exact unit: "1344m", "1g", "512k", "100b"
+/// (parse_size reads it back to the same bytes).
+std::string flink_size(std::uint64_t bytes);
+
 /// Human-readable bytes for reports: "1.00 GiB", "512 MiB", "300 B".
 std::string format_bytes(std::uint64_t bytes);
 

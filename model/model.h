@@ -94,21 +94,23 @@ struct MemoryBreakdown {
   std::uint64_t total_process() const { return total_flink() + jvm_metaspace + jvm_overhead; }
 };
 
-/// The eight components of a MemoryBreakdown, by their stored (JSON) name: one list for every
-/// stage that reads or writes them one by one.
+/// The eight components of a MemoryBreakdown: their stored (JSON) name and the Flink option
+/// BashJavaUtils sets them with (-D key=value). One list for every stage that reads or writes
+/// them one by one.
 struct MemoryPart {
   const char* name;
+  const char* flink_key;
   std::uint64_t MemoryBreakdown::*bytes;
 };
 inline constexpr MemoryPart kMemoryParts[] = {
-    {"framework_heap", &MemoryBreakdown::framework_heap},
-    {"task_heap", &MemoryBreakdown::task_heap},
-    {"framework_off_heap", &MemoryBreakdown::framework_off_heap},
-    {"task_off_heap", &MemoryBreakdown::task_off_heap},
-    {"managed", &MemoryBreakdown::managed},
-    {"network", &MemoryBreakdown::network},
-    {"jvm_metaspace", &MemoryBreakdown::jvm_metaspace},
-    {"jvm_overhead", &MemoryBreakdown::jvm_overhead},
+    {"framework_heap", "taskmanager.memory.framework.heap.size", &MemoryBreakdown::framework_heap},
+    {"task_heap", "taskmanager.memory.task.heap.size", &MemoryBreakdown::task_heap},
+    {"framework_off_heap", "taskmanager.memory.framework.off-heap.size", &MemoryBreakdown::framework_off_heap},
+    {"task_off_heap", "taskmanager.memory.task.off-heap.size", &MemoryBreakdown::task_off_heap},
+    {"managed", "taskmanager.memory.managed.size", &MemoryBreakdown::managed},
+    {"network", "taskmanager.memory.network.max", &MemoryBreakdown::network},
+    {"jvm_metaspace", "taskmanager.memory.jvm-metaspace.size", &MemoryBreakdown::jvm_metaspace},
+    {"jvm_overhead", "taskmanager.memory.jvm-overhead.max", &MemoryBreakdown::jvm_overhead},
 };
 
 /// How a process ended, decoded from a raw wait status.

@@ -1,8 +1,11 @@
 #include "reports/cells.h"
 
+#include "reports/reports.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 
 namespace tmfault::reports {
@@ -71,12 +74,9 @@ const SymptomHit* first_hit(const Observation& o) {
 }
 
 std::string outcome_label(Outcome o) {
-  switch (o) {
-    case Outcome::pass: return "PASS";
-    case Outcome::fail: return "FAIL";
-    case Outcome::error: return "ERROR";
-  }
-  return "?";
+  std::string label(outcome_name(o));
+  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return label;
 }
 
 std::string head_lines(std::string_view s, std::size_t n) {
