@@ -12,18 +12,15 @@
 
 #include <sys/types.h>
 
+#include "model/error.h"
+
 namespace tmfault::cgroup {
 
 /// An OS-level problem with cgroups: what failed, the path, the errno text, and a hint.
 /// what() is `cannot <verb> <file> in <dir>: <strerror>`; hint() is a one-line suggestion.
-class CgroupError : public std::runtime_error {
- public:
-  CgroupError(const std::string& what, std::string hint)
-      : std::runtime_error(what), hint_(std::move(hint)) {}
-  const std::string& hint() const { return hint_; }
-
- private:
-  std::string hint_;
+/// An environment error (exit 3) like any other.
+struct CgroupError : EnvironmentError {
+  using EnvironmentError::EnvironmentError;
 };
 
 enum class Version { v1, v2 };

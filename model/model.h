@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,15 @@
 namespace tmfault {
 
 using Millis = std::chrono::milliseconds;
+
+/// The two Flink processes of a run. A scenario's subject is one of them: the process under a
+/// container-like limit whose symptom counts; the other is infrastructure.
+enum class Role { jobmanager, taskmanager };
+
+/// "jm" / "tm": the log file stem and the `source` of a SymptomHit.
+constexpr std::string_view role_source(Role r) { return r == Role::jobmanager ? "jm" : "tm"; }
+/// "JobManager" / "TaskManager".
+constexpr std::string_view role_name(Role r) { return r == Role::jobmanager ? "JobManager" : "TaskManager"; }
 
 /// Flink options in the order they were written: Flink's own keys, values verbatim.
 using FlinkOptions = std::vector<std::pair<std::string, std::string>>;
@@ -41,6 +51,7 @@ struct Remedy {
 /// A documented section under test, as loaded from scenarios/<id>.toml.
 struct Scenario {
   std::string id;
+  Role subject = Role::taskmanager;  ///< whose symptom counts
   std::string doc;           ///< "mem_trouble.md#anchor"
   std::string title;         ///< the doc section's heading
   std::string workload;      ///< a name from the workload catalogue
@@ -67,6 +78,7 @@ struct VariantPlan {
   std::string variant;       ///< path-safe slug: "faulty" or the remedy's slug
   std::string name;          ///< human label: "faulty run" or the remedy name
   VariantKind kind = VariantKind::faulty;
+  Role subject = Role::taskmanager;  ///< whose symptom counts
   FlinkOptions tm_options;   ///< the scenario's options after set/unset
   FlinkOptions changed;      ///< for remedies: what differs from the faulty run ("key" -> value or "(unset)")
   Symptom expect = Symptom::healthy;
@@ -137,6 +149,7 @@ struct MemorySample {
 struct Timings {
   std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom,
       tm_exited;
+  std::optional<Millis> deadline;  ///< when the run's timeout fires (the monitor's start + timeout)
   Millis total{0};
 };
 

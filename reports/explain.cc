@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 
@@ -75,6 +76,56 @@ std::string explain_text(const std::vector<ExplainedVariant>& vs) {
     out += "\n";
   }
   return out;
+}
+
+namespace {
+
+/// "-D", "key=value" pairs of BashJavaUtils' second line as an ordered map.
+nlohmann::ordered_json dynamic_configs(const std::vector<std::string>& args) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const std::string& a : args) {
+    std::size_t eq = a.find('=');
+    if (a == "-D" || eq == std::string::npos) continue;
+    out[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return out;
+}
+
+nlohmann::ordered_json memory_json(const MemoryBreakdown& m) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const MemoryPart& p : kMemoryParts) j[p.name] = m.*p.bytes;
+  j["jvm_heap"] = m.jvm_heap();
+  j["jvm_direct"] = m.jvm_direct();
+  j["total_flink"] = m.total_flink();
+  j["total_process"] = m.total_process();
+  return j;
+}
+
+}  // namespace
+
+std::string explain_json(const std::vector<ExplainedVariant>& vs, std::string_view flink_version) {
+  nlohmann::ordered_json out;
+  out["format"] = "tmfault-explain/1";
+  out["flink_version"] = flink_version;
+  out["unit"] = "bytes";
+  nlohmann::ordered_json variants = nlohmann::ordered_json::array();
+  for (const ExplainedVariant& v : vs) {
+    nlohmann::ordered_json options = nlohmann::ordered_json::object();
+    for (const auto& [k, val] : v.plan.tm_options) options[k] = val;
+    nlohmann::ordered_json j{{"id", fmt::format("{}/{}", v.plan.scenario_id, v.plan.variant)},
+                             {"name", v.plan.name},
+                             {"options", options}};
+    if (v.memory) {
+      j["memory"] = memory_json(*v.memory);
+      j["jvm_args"] = v.memory->jvm_args;
+      j["dynamic_configs"] = dynamic_configs(v.memory->dynamic_args);
+    } else {
+      j["refused"] = v.refusal;
+    }
+    variants.push_back(std::move(j));
+  }
+  out["variants"] = std::move(variants);
+  return out.dump(2) + "\n";
 }
 
 }  // namespace tmfault::reports

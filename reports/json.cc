@@ -36,6 +36,7 @@ ordered_json exit_json(const std::optional<ExitStatus>& e) {
 ordered_json plan_json(const VariantPlan& p) {
   return {{"scenario", p.scenario_id},   {"variant", p.variant},
           {"name", p.name},              {"kind", p.kind == VariantKind::faulty ? "faulty" : "remedy"},
+          {"subject", role_name(p.subject)},
           {"doc", p.doc},                {"title", p.title},
           {"expect", symptom_name(p.expect)}, {"expect_mentions", p.expect_mentions},
           {"why", p.why},
@@ -73,7 +74,7 @@ ordered_json observation_json(const Observation& o) {
           {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)},
                           {"tm_registered", opt_ms(t.tm_registered)}, {"job_running", opt_ms(t.job_running)},
                           {"job_ended", opt_ms(t.job_ended)}, {"first_symptom", opt_ms(t.first_symptom)},
-                          {"tm_exited", opt_ms(t.tm_exited)},
+                          {"tm_exited", opt_ms(t.tm_exited)}, {"deadline", opt_ms(t.deadline)},
                           {"total", t.total.count()}}},
           {"ports", o.ports},
           {"notes", o.notes},

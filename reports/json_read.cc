@@ -98,12 +98,20 @@ VariantKind kind(const Node& n) {
   n.fail(fmt::format("unknown variant kind '{}' (want 'faulty' or 'remedy')", k));
 }
 
+Role role(const Node& n) {
+  std::string r = n.str();
+  for (Role x : {Role::taskmanager, Role::jobmanager})
+    if (role_name(x) == r) return x;
+  n.fail(fmt::format("unknown subject '{}' (want 'TaskManager' or 'JobManager')", r));
+}
+
 VariantPlan plan(const Node& n) {
   VariantPlan p;
   p.scenario_id = n.at("scenario").str();
   p.variant = n.at("variant").str();
   p.name = n.at("name").str();
   p.kind = kind(n.at("kind"));
+  if (auto s = n.maybe("subject")) p.subject = role(*s);
   p.doc = n.at("doc").str();
   p.title = n.at("title").str();
   p.expect = symptom(n.at("expect"));
@@ -143,6 +151,7 @@ Timings timings(const Node& n) {
   t.job_ended = opt_ms(n, "job_ended");
   t.first_symptom = opt_ms(n, "first_symptom");
   t.tm_exited = opt_ms(n, "tm_exited");
+  t.deadline = opt_ms(n, "deadline");
   t.total = n.at("total").ms();
   return t;
 }

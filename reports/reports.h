@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/doc.h"
+#include "model/error.h"
 #include "model/model.h"
 
 namespace tmfault::reports {
@@ -30,9 +31,8 @@ std::string suite_json(const SuiteResult& s);
 std::string record_json(const RunRecord& r);
 
 /// A malformed or foreign results file; what() names the key path ("records[3].plan.kind").
-class ReadError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+struct ReadError : UsageError {
+  using UsageError::UsageError;
 };
 
 /// The inverse of suite_json: suite_json(suite_from_json(suite_json(x))) == suite_json(x).
@@ -63,5 +63,11 @@ std::string doc_check_text(const DocCheck& dc, const std::vector<std::string>& p
 
 /// `tmfault explain`: each variant's memory breakdown, remedies beside their faulty run.
 std::string explain_text(const std::vector<ExplainedVariant>& variants);
+
+/// `tmfault explain --format json`: each variant's options and Flink's breakdown in exact bytes
+/// (every component of kMemoryParts, the JVM heap and direct limits, total Flink and total
+/// process), its JVM flags and dynamic configs as BashJavaUtils printed them; or `refused` with
+/// Flink's message.
+std::string explain_json(const std::vector<ExplainedVariant>& variants, std::string_view flink_version);
 
 }  // namespace tmfault::reports

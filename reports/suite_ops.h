@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/error.h"
 #include "model/model.h"
 
 namespace tmfault::reports {
@@ -28,9 +29,9 @@ std::vector<VariantPlan> select_shard(const std::vector<VariantPlan>& plans, Sha
 /// Canonical record order of merged results: scenario id, the faulty run first, then variant.
 bool canonical_less(const RunRecord& a, const RunRecord& b);
 
-class MergeError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+/// Suites that cannot be merged (bad input: exit 2).
+struct MergeError : UsageError {
+  using UsageError::UsageError;
 };
 
 /// Several stored suites (shards, or runs of different scenarios) as one. `names` label the

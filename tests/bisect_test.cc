@@ -3,7 +3,7 @@
 
 #include <functional>
 
-#include "harness/bisect.h"
+#include "harness/stages/bisect.h"
 
 using namespace tmfault;
 

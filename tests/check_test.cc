@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "harness/check.h"
+#include "harness/stages/check.h"
 
 using namespace tmfault;
 
@@ -76,14 +76,15 @@ TEST_CASE("an IllegalConfigurationException from the derivation is illegal-confi
   Verdict v = check(expecting(Symptom::illegal_config), o);
   CHECK(v.outcome == Outcome::pass);
   CHECK(v.reason.find("Sum of configured") != std::string::npos);
+  // BashJavaUtils that could not run says nothing about the guide: an error, not a fail
   o.derive_output = "Error: Could not find or load main class\n";
-  CHECK(check(expecting(Symptom::illegal_config), o).outcome == Outcome::fail);
+  CHECK(check(expecting(Symptom::illegal_config), o).outcome == Outcome::error);
   // an IllegalConfigurationException from elsewhere (e.g. a missing config dir) is not the symptom
   o.derive_output = "org.apache.flink.configuration.IllegalConfigurationException: The given "
                     "configuration directory name 'x' does not describe an existing directory.\n"
                     "\tat org.apache.flink.configuration.GlobalConfiguration.loadConfiguration\n";
   Verdict v2 = check(expecting(Symptom::illegal_config), o);
-  CHECK(v2.outcome == Outcome::fail);
+  CHECK(v2.outcome == Outcome::error);
   CHECK(v2.reason.find("configuration directory") != std::string::npos);
 }
 

@@ -7,8 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/doc.h"
-#include "harness/scenario.h"
+#include "harness/app/scenario_files.h"
+#include "harness/stages/doc.h"
+#include "harness/stages/scenario.h"
 
 using namespace tmfault;
 namespace fs = std::filesystem;

@@ -18,7 +18,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
-#include "harness/exit_status.h"
+#include "harness/stages/exit_status.h"
 
 namespace tmfault::testing {
 

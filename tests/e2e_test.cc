@@ -16,12 +16,14 @@
 #include <thread>
 
 #include "cgroup/cgroup.h"
-#include "harness/dist.h"
-#include "harness/doc.h"
-#include "harness/exit_status.h"
-#include "harness/plan.h"
-#include "harness/scenario.h"
-#include "harness/session.h"
+#include "harness/app/scenario_files.h"
+#include "harness/flink/dist.h"
+#include "harness/stages/doc.h"
+#include "harness/stages/exit_status.h"
+#include "harness/stages/plan.h"
+#include "harness/stages/scenario.h"
+#include "harness/app/session.h"
+#include "harness/flink/real_cluster.h"
 #include "tests/e2e_support.h"
 
 using namespace tmfault;
@@ -44,9 +46,10 @@ SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& ou
   SessionOptions so;
   so.out_root = out;
   so.jobs = 2;
+  so.make_cluster = real_clusters(dist, g_cgroups, nullptr);
   fs::path run_dir;
   auto start = std::chrono::steady_clock::now();
-  SuiteResult s = run_session(plans, {}, dist, g_cgroups, so, run_dir);
+  SuiteResult s = run_session(plans, {}, dist, so, run_dir);
   std::cout << fmt::format("ran {} variants in {:.1f}s\n", s.records.size(),
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return s;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 
-#include "harness/exit_status.h"
+#include "harness/stages/exit_status.h"
 
 using namespace tmfault;
 

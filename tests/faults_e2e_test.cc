@@ -20,12 +20,15 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
-#include "harness/check.h"
-#include "harness/dist.h"
-#include "harness/exit_status.h"
-#include "harness/plan.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/app/scenario_files.h"
+#include "harness/stages/check.h"
+#include "harness/flink/dist.h"
+#include "harness/stages/exit_status.h"
+#include "harness/stages/plan.h"
+#include "harness/flink/real_cluster.h"
+#include "harness/flink/runner.h"
+#include "cgroup/os.h"
+#include "harness/stages/scenario.h"
 #include "tests/e2e_support.h"
 
 using namespace tmfault;
@@ -195,8 +198,8 @@ TEST_CASE("the JobManager's RPC port taken before it binds: tried again on a new
   fs::create_directories(dir);
   int picks = 0;
   RunContext ctx;
-  ctx.dist = &dist, ctx.cgroups = &g_cgroups, ctx.dir = dir;
-  ctx.pick_port = [&] { return picks++ == 0 ? held.port : free_loopback_port(); };
+  ctx.dist = &dist, ctx.dir = dir;
+  ctx.make_cluster = real_clusters(dist, g_cgroups, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
   Observation o = run_variant(plan, ctx);
   Verdict v = check(plan, o);
   INFO(o.harness_error << " / " << v.reason);

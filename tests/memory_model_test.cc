@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "harness/memory_model.h"
+#include "harness/stages/memory_model.h"
 
 using namespace tmfault;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "harness/plan.h"
+#include "harness/stages/plan.h"
 
 using namespace tmfault;
 

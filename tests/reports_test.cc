@@ -28,7 +28,7 @@ SuiteResult full_suite() {
   RunRecord faulty;
   VariantPlan& p = faulty.plan;
   p = {"heap-space", "mem_trouble.md#heap", "OutOfMemoryError: Java heap space", "faulty", "faulty run",
-       VariantKind::faulty, {{"taskmanager.memory.process.size", "1g"}, {"a.b", "c"}}, {}, Symptom::oom_heap,
+       VariantKind::faulty, Role::taskmanager, {{"taskmanager.memory.process.size", "1g"}, {"a.b", "c"}}, {}, Symptom::oom_heap,
        {"Java heap space"}, "", "The exception usually indicates that the JVM heap is too small.", "heap", "org.tmfault.workloads.Heap", {"--retain", "256m"}, 1 << 30, Millis(90'000)};
   Observation& o = faulty.observation;
   o.derive_ok = true;

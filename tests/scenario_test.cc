@@ -7,7 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "harness/scenario.h"
+#include "harness/app/scenario_files.h"
+#include "harness/stages/scenario.h"
 
 using namespace tmfault;
 namespace fs = std::filesystem;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "harness/size.h"
+#include "harness/stages/size.h"
 
 using namespace tmfault;
 

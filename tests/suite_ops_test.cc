@@ -5,8 +5,9 @@
 #include <map>
 #include <set>
 
-#include "harness/plan.h"
-#include "harness/scenario.h"
+#include "harness/app/scenario_files.h"
+#include "harness/stages/plan.h"
+#include "harness/stages/scenario.h"
 #include "reports/progress.h"
 #include "reports/suite_ops.h"
 

@@ -1,7 +1,9 @@
 // `tmfault check --conf`: a user's config.yaml -> the scenarios that must come out healthy.
 #include <catch2/catch.hpp>
 
-#include "harness/user_conf.h"
+#include <set>
+
+#include "harness/stages/user_conf.h"
 
 using namespace tmfault;
 
@@ -30,14 +32,44 @@ TEST_CASE("user config: nested and flat keys read as Flink reads them; only memo
   CHECK(c.ignored == std::vector<std::string>{"jobmanager.rpc.address", "jobmanager.rpc.port", "env.java.opts.all"});
 }
 
-TEST_CASE("user config: not YAML, or not a map, is an error naming file:line:col") {
-  CHECK_THROWS_WITH(parse_user_conf("a: [1\n", "c.yaml"), Catch::StartsWith("c.yaml:2:1: error: not YAML: "));
-  CHECK_THROWS_WITH(parse_user_conf("- a\n- b\n", "c.yaml"),
-                    "c.yaml:1:1: error: a Flink config is a map of options, not a list");
+namespace {
+/// Every diagnostic of parsing `yaml`, as printed.
+std::vector<std::string> problems(std::string_view yaml) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : parse_user_conf(yaml, "c.yaml").diagnostics) out.push_back(format_diagnostic(d));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("user config: not YAML, or not a map, is an error naming file:line:col, collected") {
+  REQUIRE(problems("a: [1\n").size() == 1);
+  CHECK(problems("a: [1\n")[0].starts_with("c.yaml:2:1: error: not YAML: "));
+  CHECK(problems("- a\n- b\n") == std::vector<std::string>{"c.yaml:1:1: error: a Flink config is a map of options, not a list"});
   CHECK(parse_user_conf("", "empty.yaml").memory.empty());
   // Found by fuzzing: a complex key ("? ...") used to escape as a yaml-cpp conversion error.
-  CHECK_THROWS_WITH(parse_user_conf("? [a, b]\n: 1\n", "c.yaml"),
-                    "c.yaml:1:3: error: an option name must be plain text, not a list");
+  CHECK(problems("? [a, b]\n: 1\n") ==
+        std::vector<std::string>{"c.yaml:1:3: error: an option name must be plain text, not a list"});
+  // every problem at once, the good keys still read
+  UserConf c = parse_user_conf("? [a]\n: 1\n? {b: 1}\n: 2\ntaskmanager.memory.process.size: 1g\n", "c.yaml");
+  CHECK(c.diagnostics.size() == 2);
+  CHECK(c.memory == FlinkOptions{{"taskmanager.memory.process.size", "1g"}});
+}
+
+TEST_CASE("user config: misspelt keys get a did-you-mean against the version's keys, once") {
+  UserConf c = parse_user_conf(
+      "taskmanager.memory.proces.size: 1g\ntaskmanger.memory.managed.size: 64m\nmy.plugin.key: x\n"
+      "taskmanager.memory.task.heap.size: 256m\n",
+      "c.yaml");
+  std::set<std::string> known{"taskmanager.memory.process.size", "taskmanager.memory.managed.size",
+                              "taskmanager.memory.task.heap.size", "jobmanager.rpc.port"};
+  std::vector<std::string> shown;
+  for (const Diagnostic& d : check_conf_keys(c, known, "1.20.5")) shown.push_back(format_diagnostic(d));
+  CHECK(shown == std::vector<std::string>{
+                     "c.yaml:1:1: warning: 'taskmanager.memory.proces.size' is not an option of Flink 1.20.5; did "
+                     "you mean 'taskmanager.memory.process.size'? (Flink ignores unknown keys)",
+                     "c.yaml:2:1: warning: 'taskmanger.memory.managed.size' is not an option of Flink 1.20.5; did "
+                     "you mean 'taskmanager.memory.managed.size'? (Flink ignores unknown keys; tmfault leaves it out)"});
+  CHECK(check_conf_keys(c, {}, "1.20.5").empty());  // no key list: nothing to say
 }
 
 TEST_CASE("check scenarios: every standard workload by default, each expecting a healthy run") {

@@ -12,12 +12,12 @@
 #include <string>
 #include <string_view>
 
-#include "harness/log_events.h"
-#include "harness/memory_model.h"
-#include "harness/scenario.h"
-#include "harness/size.h"
-#include "harness/user_conf.h"
-#include "harness/workloads.h"
+#include "harness/stages/detectors.h"
+#include "harness/stages/memory_model.h"
+#include "harness/stages/scenario.h"
+#include "harness/stages/size.h"
+#include "harness/stages/user_conf.h"
+#include "harness/stages/workloads.h"
 
 namespace tmfault::fuzz {
 
@@ -126,13 +126,14 @@ inline std::string check_user_conf(std::string_view text) {
     if (end > at) specs.emplace_back(first.substr(at, end - at));
     at = end + 1;
   }
-  UserConf conf;
-  try {
-    conf = parse_user_conf(yaml, "fuzz.yaml");
-  } catch (const UserConfError& e) {
-    if (!std::string_view(e.what()).starts_with("fuzz.yaml:")) return "parse_user_conf: error without file:line:col";
-    return {};
+  UserConf conf = parse_user_conf(yaml, "fuzz.yaml");
+  for (const Diagnostic& d : conf.diagnostics) {
+    if (d.pos.file != "fuzz.yaml" || d.pos.line < 1 || d.pos.column < 1)
+      return "parse_user_conf: a diagnostic without file:line:col";
+    std::string shown = format_diagnostic(d);
+    if (shown.find('\n') != std::string::npos) return "parse_user_conf: a diagnostic spans lines";
   }
+  if (has_errors(conf.diagnostics)) return {};
   for (const auto& [k, v] : conf.memory)
     if (!k.starts_with("taskmanager.") && !k.starts_with("state.backend.rocksdb.memory."))
       return "parse_user_conf: kept a key that does not size a TaskManager: " + k;

@@ -1,0 +1,28 @@
+#pragma once
+// The few plain OS calls the rest of tmfault needs (sockets, the terminal, file modes, the
+// process id), so that no layer above cgroup/ calls the OS itself.
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+
+#include <sys/types.h>
+
+namespace tmfault::os {
+
+/// A loopback TCP port the OS says is free right now (bound to port 0, then closed).
+/// Throws std::system_error when no socket can be opened or bound.
+int free_loopback_port();
+
+/// True when standard output is a terminal.
+bool stdout_is_terminal();
+
+/// Columns of the terminal on standard output, if it is one and says.
+std::optional<std::size_t> terminal_columns();
+
+/// True when `p` names a file this process may execute.
+bool is_executable(const std::filesystem::path& p);
+
+/// This process's id.
+pid_t process_id();
+
+}  // namespace tmfault::os

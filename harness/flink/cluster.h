@@ -1,0 +1,82 @@
+#pragma once
+// The runner's seam: every effect of one try at a variant (files, JVMs, cgroups, REST, the
+// clock) behind one interface. RealCluster (real_cluster.h) does them for real; tests drive the
+// same runner through a fake that replays scripted events (tests/fake_cluster.h), as ninja's
+// FakeCommandRunner does for its builder.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/flink/derive.h"
+#include "harness/flink/rest.h"
+#include "model/model.h"
+
+namespace tmfault {
+
+/// One JVM to start: argv after `java`, its environment, and its container.
+struct JvmLaunch {
+  Role role = Role::taskmanager;
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;
+  std::optional<std::uint64_t> limit_bytes;  ///< the memory cgroup's limit (nullopt: none)
+};
+
+/// What the memory cgroup of one process showed when the run ended.
+struct CgroupReport {
+  std::uint64_t oom_kills = 0;   ///< kills by this cgroup's own limit
+  std::uint64_t peak_bytes = 0;
+};
+
+/// Called for every line a process prints, with the time it arrived (since the try began).
+using LineHandler = std::function<void(Role, std::string_view line, Millis at)>;
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+
+  /// Time since this try began. The runner's only clock.
+  virtual Millis now() const = 0;
+  /// Returns when a new line arrived or `max` passed, whichever is first.
+  virtual void wait(Millis max) = 0;
+  /// A loopback port that is free right now (another process may take it before it is bound).
+  virtual int free_port() = 0;
+
+  /// Writes <run dir>/<name>/config.yaml with `options` and the log configuration Flink reads.
+  virtual void write_conf(const std::string& name, const FlinkOptions& options) = 0;
+  /// BashJavaUtils `command` (GET_TM_RESOURCE_PARAMS, GET_JM_RESOURCE_PARAMS) on conf `name`;
+  /// throws Interrupted when a stop is requested meanwhile.
+  virtual Derivation derive(const std::string& name, std::string_view command) = 0;
+  /// Starts a JVM in a fresh memory cgroup; its lines go to the LineHandler and its log file.
+  virtual void start(const JvmLaunch& launch) = 0;
+
+  /// The exit of a started process, once it has exited; nullopt while it runs or if not started.
+  virtual std::optional<ExitStatus> poll(Role role) = 0;
+  /// Current usage of the process's cgroup (0 when not started).
+  virtual std::uint64_t usage_bytes(Role role) = 0;
+  /// The JobManager's REST API on `port` (nullopt: no job yet, or no answer).
+  virtual std::optional<JobStatus> job(int port) = 0;
+  virtual std::string root_exception(int port, const std::string& job_id) = 0;
+
+  /// A run that timed out: thread dumps into the logs, SIGTERM, a grace period.
+  virtual void stop_gently() = 0;
+  /// Kills every process, removes the cgroups; the cgroup counters of each started process.
+  virtual std::map<Role, CgroupReport> tear_down() = 0;
+  /// The first log write that failed ("" when none): the run's evidence is incomplete.
+  virtual std::string log_write_error() = 0;
+  /// After tear_down of a try that says nothing (its JobManager lost its port): keeps its logs
+  /// as <stem>.port-taken-<attempt>.log and removes what else it wrote, so that the next try
+  /// starts from an empty directory.
+  virtual void set_aside(int attempt) = 0;
+};
+
+/// Makes the cluster of one try, writing into `dir` and reporting lines to `on_line`.
+using ClusterFactory =
+    std::function<std::unique_ptr<Cluster>(const std::filesystem::path& dir, LineHandler on_line)>;
+
+}  // namespace tmfault

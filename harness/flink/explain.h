@@ -1,0 +1,16 @@
+#pragma once
+// `tmfault explain`: Flink's memory breakdown for every variant, derived without running it.
+#include <atomic>
+#include <vector>
+
+#include "harness/flink/dist.h"
+#include "model/model.h"
+
+namespace tmfault {
+
+/// Derives each plan's TaskManager memory with the version's BashJavaUtils (in a temporary
+/// directory, removed afterwards), `jobs` at a time.
+std::vector<ExplainedVariant> explain_plans(const std::vector<VariantPlan>& plans, const FlinkDist& d,
+                                            int jobs, const std::atomic<bool>* stop);
+
+}  // namespace tmfault

@@ -1,0 +1,50 @@
+#pragma once
+// How Flink's own scripts start its JVMs, reproduced as argv (no shell): bin/config.sh,
+// bin/taskmanager.sh, bin/flink-console.sh. Pure: builds text and argv, runs nothing.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/flink/dist.h"
+#include "model/model.h"
+
+namespace tmfault {
+
+/// Loopback endpoints of one cluster, picked at launch.
+struct ClusterPorts {
+  int jm_rpc = 0;
+};
+
+/// Options every run gets: loopback addresses, ports, no restarts, a registration timeout,
+/// local dirs inside the run directory. Scenario options come after and win.
+FlinkOptions cluster_options(const ClusterPorts& ports, const std::filesystem::path& run_dir,
+                             Millis timeout);
+
+/// config.yaml text: flat `key: value` lines, values quoted as YAML strings when needed.
+std::string config_yaml(const FlinkOptions& options);
+
+/// `java ... BashJavaUtils <command> --configDir <conf>` as config.sh runs it (command:
+/// GET_TM_RESOURCE_PARAMS or GET_JM_RESOURCE_PARAMS).
+std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_view command,
+                                              const std::filesystem::path& conf);
+
+/// The TaskManager JVM: taskmanager.sh + flink-console.sh with the memory flags and dynamic
+/// configs from BashJavaUtils.
+std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
+                                          const FlinkOptions& tm_options,
+                                          const std::filesystem::path& conf,
+                                          const std::filesystem::path& log_file);
+
+/// The JobManager JVM in application mode running `plan`'s workload.
+std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
+                                         const std::filesystem::path& conf,
+                                         const std::filesystem::path& log_file);
+
+/// Fixed JobManager size: the JM is infrastructure here, never the subject.
+inline constexpr std::uint64_t kJobManagerLimitBytes = 1024ULL << 20;
+
+/// The classpath string (jars joined by ':').
+std::string classpath_string(const FlinkDist& d);
+std::string classpath_string(const std::vector<std::filesystem::path>& jars);
+
+}  // namespace tmfault

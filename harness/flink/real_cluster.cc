@@ -1,0 +1,203 @@
+#include "harness/flink/real_cluster.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "cgroup/os.h"
+#include "cgroup/process.h"
+#include "harness/flink/files.h"
+#include "harness/stages/diagnostic.h"
+#include "harness/stages/exit_status.h"
+
+namespace tmfault {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// On a timeout: time for the JVMs to print thread dumps, then to exit on SIGTERM.
+constexpr Millis kThreadDumpTime{500};
+constexpr Millis kGrace{2'000};
+constexpr Millis kReapTimeout{5'000};
+
+/// One started JVM: its cgroup, the process, and its exit once seen.
+struct Member {
+  std::unique_ptr<cgroup::MemCgroup> cg;
+  std::unique_ptr<cgroup::Process> process;
+  std::optional<ExitStatus> exit;
+};
+
+class RealCluster final : public Cluster {
+ public:
+  RealCluster(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
+              std::function<int()> pick_port, fs::path dir, LineHandler on_line)
+      : dist_(dist), cgroups_(cgroups), stop_(stop), pick_port_(std::move(pick_port)), dir_(std::move(dir)),
+        on_line_(std::move(on_line)) {
+    fs::create_directories(dir_ / "tmp");
+    fs::create_directories(home() / "usrlib");
+    fs::create_directory_symlink(dist_.lib, home() / "lib");
+    fs::copy_file(dist_.workloads_jar, home() / "usrlib" / dist_.workloads_jar.filename(),
+                  fs::copy_options::overwrite_existing);
+  }
+  ~RealCluster() override { tear_down(); }
+
+  Millis now() const override { return std::chrono::duration_cast<Millis>(Clock::now() - start_); }
+
+  void wait(Millis max) override {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, max, [&] { return new_line_; });
+    new_line_ = false;
+  }
+
+  int free_port() override { return pick_port_(); }
+
+  void write_conf(const std::string& name, const FlinkOptions& options) override {
+    tmfault::write_conf(dir_ / name, dist_, options);
+  }
+
+  Derivation derive(const std::string& name, std::string_view command) override {
+    fs::path conf = dir_ / name;
+    return derive_memory(dist_, command, conf, dir_, flink_env(home(), conf), stop_);
+  }
+
+  void start(const JvmLaunch& l) override {
+    std::string stem(role_source(l.role));
+    Member& m = members_[l.role];
+    m.cg = cgroup::MemCgroup::create(cgroups_, fmt::format("{}-{}", dir_.parent_path().filename().string(), stem),
+                                     l.limit_bytes);
+    write_text(dir_ / (stem + ".cmd"), fmt::format("{} {}\n", dist_.java.string(), fmt::join(l.args, " ")));
+    auto sink = log_sink(l.role, dir_ / (stem + ".log"));
+    m.process = cgroup::Process::start({dist_.java, l.args, l.env, dir_, m.cg->procs_file()}, sink, sink);
+  }
+
+  std::optional<ExitStatus> poll(Role role) override {
+    auto it = members_.find(role);
+    if (it == members_.end() || !it->second.process) return std::nullopt;
+    Member& m = it->second;
+    if (!m.exit)
+      if (auto st = m.process->poll()) m.exit = decode_wait_status(*st);
+    return m.exit;
+  }
+
+  std::uint64_t usage_bytes(Role role) override {
+    auto it = members_.find(role);
+    return it == members_.end() || !it->second.cg ? 0 : it->second.cg->usage_bytes();
+  }
+
+  std::optional<JobStatus> job(int port) override { return JobManagerRest("127.0.0.1", port).job(); }
+
+  std::string root_exception(int port, const std::string& job_id) override {
+    return JobManagerRest("127.0.0.1", port).root_exception(job_id);
+  }
+
+  void stop_gently() override {
+    signal_all(SIGQUIT);  // thread dumps into the logs: where did it hang?
+    std::this_thread::sleep_for(kThreadDumpTime);
+    signal_all(SIGTERM);
+    for (auto& [role, m] : members_)
+      if (m.process) m.process->wait_for(kGrace);
+  }
+
+  std::map<Role, CgroupReport> tear_down() override {
+    std::map<Role, CgroupReport> out;
+    if (torn_down_) return out;
+    torn_down_ = true;
+    for (auto& [role, m] : members_) {
+      if (!m.cg) continue;
+      try {
+        cgroup::MemoryStats s = m.cg->stats();
+        out[role] = {s.oom_kills, s.peak_bytes};
+      } catch (const std::exception&) {
+      }
+    }
+    signal_all(SIGKILL);
+    for (auto& [role, m] : members_)
+      if (m.process) m.process->signal(SIGKILL), m.process->wait_for(kReapTimeout);
+    for (auto& [role, m] : members_) m.process.reset();
+    for (auto& [role, m] : members_)
+      if (m.cg) m.cg->remove();
+    return out;
+  }
+
+  std::string log_write_error() override {
+    std::lock_guard lock(mu_);
+    return write_error_;
+  }
+
+  void set_aside(int attempt) override {
+    for (const char* stem : {"jm", "tm"}) {
+      std::error_code ec;
+      fs::rename(dir_ / fmt::format("{}.log", stem), dir_ / fmt::format("{}.port-taken-{}.log", stem, attempt), ec);
+    }
+    for (const char* made : {"jm-conf", "tm-conf", "flink-home", "tmp", "jm.cmd", "tm.cmd", "jm.times", "tm.times",
+                             "derive.log"})
+      fs::remove_all(dir_ / made);
+  }
+
+ private:
+  fs::path home() const { return dir_ / "flink-home"; }
+
+  void signal_all(int signo) {
+    for (auto& [role, m] : members_)
+      if (m.cg) m.cg->signal_all(signo);
+  }
+
+  /// Writes each line to the log file and the time it arrived to <stem>.times (so a stored run
+  /// can be re-judged line by line), then hands it on. A failed write is remembered: the log is
+  /// the run's evidence.
+  cgroup::LineSink log_sink(Role role, const fs::path& log) {
+    struct Files {
+      std::ofstream log, times;
+    };
+    fs::path times = fs::path(log).replace_extension(".times");
+    auto files = std::make_shared<Files>(Files{std::ofstream(log, std::ios::app), std::ofstream(times, std::ios::app)});
+    return [this, role, files, log](std::string_view line) {
+      Millis at = now();
+      {
+        std::lock_guard lock(mu_);
+        bool ok = (files->log << line << '\n').flush() && (files->times << at.count() << '\n').flush();
+        if (!ok && write_error_.empty())
+          write_error_ = fmt::format("cannot write {}: {}", quote(log.string()), std::strerror(errno));
+      }
+      on_line_(role, line, at);
+      {
+        std::lock_guard lock(mu_);
+        new_line_ = true;
+      }
+      cv_.notify_all();
+    };
+  }
+
+  const FlinkDist& dist_;
+  const cgroup::Hierarchy& cgroups_;
+  const std::atomic<bool>* stop_;
+  std::function<int()> pick_port_;
+  fs::path dir_;
+  LineHandler on_line_;
+  Clock::time_point start_ = Clock::now();
+  std::map<Role, Member> members_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool new_line_ = false;
+  bool torn_down_ = false;
+  std::string write_error_;
+};
+
+}  // namespace
+
+ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
+                             const std::atomic<bool>* stop, std::function<int()> pick_port) {
+  if (!pick_port) pick_port = os::free_loopback_port;
+  return [&dist, &cgroups, stop, pick_port](const fs::path& dir, LineHandler on_line) -> std::unique_ptr<Cluster> {
+    return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, dir, std::move(on_line));
+  };
+}
+
+}  // namespace tmfault

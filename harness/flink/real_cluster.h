@@ -1,0 +1,17 @@
+#pragma once
+// The Cluster that does it for real: files in the run directory, JVMs started by cgroup::Process
+// inside fresh memory cgroups, Flink's REST API over loopback, the steady clock.
+#include <atomic>
+
+#include "cgroup/cgroup.h"
+#include "harness/flink/cluster.h"
+#include "harness/flink/dist.h"
+
+namespace tmfault {
+
+/// Real clusters for runs of `dist` beneath `cgroups`; `stop` interrupts a derivation;
+/// `pick_port` hands out the JobManager's RPC port (default: one the OS says is free).
+ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
+                             const std::atomic<bool>* stop, std::function<int()> pick_port = {});
+
+}  // namespace tmfault

@@ -1,0 +1,176 @@
+#include "harness/flink/runner.h"
+
+#include <fmt/format.h>
+
+#include "harness/flink/events.h"
+#include "harness/flink/launch.h"
+#include "harness/stages/detectors.h"
+#include "harness/stages/exit_status.h"
+
+namespace tmfault {
+namespace fs = std::filesystem;
+namespace {
+
+/// How often the runner samples memory and polls the processes when nothing is printed.
+constexpr Millis kTick{100};
+/// After a symptom appears, how long the job may take to reach a final state.
+constexpr Millis kSettleAfterSymptom{10'000};
+/// How often the JobManager's REST API is asked for the job's state.
+constexpr Millis kRestInterval{1'000};
+
+bool final_job_state(std::string_view s) {
+  return s == "FINISHED" || s == "FAILED" || s == "CANCELED";
+}
+
+/// One try: the cluster it ran on, and what it saw.
+class Try {
+ public:
+  Try(const VariantPlan& plan, const RunContext& ctx, Cluster& c, RunEvents& ev, Observation& o)
+      : plan_(plan), ctx_(ctx), c_(c), ev_(ev), o_(o) {}
+
+  void run() {
+    int port = c_.free_port();
+    o_.ports["jobmanager.rpc.port"] = std::to_string(port);
+    FlinkOptions cluster = cluster_options({port}, ctx_.dir, plan_.timeout);
+    c_.write_conf("jm-conf", cluster);
+    FlinkOptions tm_all = cluster;
+    tm_all.insert(tm_all.end(), plan_.tm_options.begin(), plan_.tm_options.end());
+    c_.write_conf("tm-conf", tm_all);
+    // The JM does not depend on the TM's options: it starts while Flink derives the TM's memory.
+    c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
+              flink_env(home(), conf("jm-conf")), kJobManagerLimitBytes});
+    Derivation dv = c_.derive("tm-conf", "GET_TM_RESOURCE_PARAMS");
+    o_.timings.derived = c_.now();
+    o_.memory = dv.memory;
+    o_.derive_ok = dv.memory.has_value();
+    if (!o_.derive_ok) {
+      o_.derive_output = dv.output;
+      return;
+    }
+    o_.cgroup_limit_bytes = plan_.cgroup_limit_bytes.value_or(o_.memory->total_process());
+    c_.start({Role::taskmanager,
+              taskmanager_args(dist(), *o_.memory, plan_.tm_options, conf("tm-conf"), log("tm")),
+              flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
+    o_.tm_started = true;
+    monitor();
+    if (o_.timed_out) c_.stop_gently();
+  }
+
+ private:
+  const FlinkDist& dist() const { return *ctx_.dist; }
+  fs::path conf(const char* name) const { return ctx_.dir / name; }
+  fs::path log(const char* stem) const { return ctx_.dir / fmt::format("{}.log", stem); }
+  fs::path home() const { return ctx_.dir / "flink-home"; }
+  bool stopping() const { return ctx_.stop && ctx_.stop->load(); }
+
+  /// Polls until the job ends, a process exits, the deadline passes or a stop is requested.
+  void monitor() {
+    Millis deadline = c_.now() + plan_.timeout;
+    o_.timings.deadline = deadline;
+    std::optional<Millis> last_rest;
+    for (;;) {
+      c_.wait(kTick);
+      Millis now = c_.now();
+      sample(now);
+      if (stopping()) { o_.interrupted = true; return; }
+      if (auto st = c_.poll(Role::taskmanager)) { o_.tm_exit = st, o_.timings.tm_exited = now; return; }
+      if (auto st = c_.poll(Role::jobmanager)) { o_.jm_exit = st; return; }
+      RunEvents::Snapshot s = ev_.snapshot();
+      bool ended = !s.job_end.empty();
+      if (s.rest_port && (ended || !last_rest || now - *last_rest >= kRestInterval)) {
+        last_rest = now;
+        if (job_ended(s.rest_port)) return;
+      }
+      if (s.timings.first_symptom && now - *s.timings.first_symptom > kSettleAfterSymptom) return;
+      if (now > deadline) { o_.timed_out = true; return; }
+    }
+  }
+
+  void sample(Millis now) {
+    o_.samples.push_back({now, c_.usage_bytes(Role::taskmanager)});
+    if (ctx_.on_sample) ctx_.on_sample(o_.samples.back(), o_.cgroup_limit_bytes);
+  }
+
+  /// Asks the JobManager for the job's state; true once it is final.
+  bool job_ended(int port) {
+    std::optional<JobStatus> job = c_.job(port);
+    if (!job) return false;
+    o_.job_state = job->state;
+    if (!final_job_state(job->state)) return false;
+    if (job->state != "FINISHED") o_.job_failure = c_.root_exception(port, job->id);
+    return true;
+  }
+
+  const VariantPlan& plan_;
+  const RunContext& ctx_;
+  Cluster& c_;
+  RunEvents& ev_;
+  Observation& o_;
+};
+
+/// What the logs showed, merged into the runner's own observation.
+void merge_events(const RunEvents::Snapshot& s, Observation& o) {
+  o.hits = s.hits;
+  Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
+  o.timings = s.timings;
+  o.timings.derived = mine.derived;
+  o.timings.tm_exited = mine.tm_exited;
+  o.timings.deadline = mine.deadline;
+  // The JobManager logs the job's end before REST can be asked: the log's word counts too.
+  if (!final_job_state(o.job_state) && !s.job_end.empty()) o.job_state = s.job_end;
+}
+
+struct TryResult {
+  Observation o;
+  bool jm_port_taken = false;  ///< the try says nothing: the JM's RPC port was taken
+};
+
+TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attempt) {
+  TryResult t;
+  Observation& o = t.o;
+  RunEvents ev;  // outlives the cluster, whose reader threads feed it
+  std::unique_ptr<Cluster> c;
+  try {
+    c = ctx.make_cluster(ctx.dir, [&ev](Role r, std::string_view line, Millis at) { ev.record(r, line, at); });
+    Try(plan, ctx, *c, ev, o).run();
+  } catch (const Interrupted&) {
+    o.interrupted = true;
+  } catch (const Error& e) {
+    o.harness_error = e.hint().empty() ? e.what() : fmt::format("{} (hint: {})", e.what(), e.hint());
+  } catch (const std::exception& e) {
+    o.harness_error = e.what();
+  }
+  if (!c) return t;
+  std::map<Role, CgroupReport> cg = c->tear_down();
+  if (auto it = cg.find(Role::taskmanager); it != cg.end())
+    o.tm_oom_kills = it->second.oom_kills, o.tm_peak_bytes = it->second.peak_bytes;
+  if (o.harness_error.empty()) o.harness_error = c->log_write_error();
+  RunEvents::Snapshot s = ev.snapshot();
+  merge_events(s, o);
+  o.timings.total = c->now();
+  t.jm_port_taken = s.jm_port_taken && o.jm_exit.has_value();
+  if (t.jm_port_taken && o.harness_error.empty())
+    o.harness_error = fmt::format("the JobManager could not bind jobmanager.rpc.port {}: another "
+                                  "process took it (see jm.log)", o.ports["jobmanager.rpc.port"]);
+  if (t.jm_port_taken && attempt < kPortTries && !(ctx.stop && ctx.stop->load())) c->set_aside(attempt);
+  return t;
+}
+
+}  // namespace
+
+Observation run_variant(const VariantPlan& plan, const RunContext& ctx) {
+  std::vector<std::string> notes;
+  for (int n = 1;; ++n) {
+    TryResult t = try_variant(plan, ctx, n);
+    bool again = t.jm_port_taken && n < kPortTries && !(ctx.stop && ctx.stop->load());
+    if (!again) {
+      t.o.notes.insert(t.o.notes.begin(), notes.begin(), notes.end());
+      return t.o;
+    }
+    notes.push_back(fmt::format("try {}: jobmanager.rpc.port {} was taken by another process "
+                                "before the JobManager bound it; its logs: jm.port-taken-{}.log",
+                                n, t.o.ports["jobmanager.rpc.port"], n));
+  }
+}
+
+}  // namespace tmfault

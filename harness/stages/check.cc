@@ -1,0 +1,140 @@
+#include "harness/stages/check.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "harness/stages/detectors.h"
+#include "harness/stages/exit_status.h"
+
+namespace tmfault {
+namespace {
+
+bool final_job_state(std::string_view s) { return s == "FINISHED" || s == "FAILED" || s == "CANCELED"; }
+
+std::string first_line(std::string_view s) {
+  std::string_view line = s.substr(0, s.find('\n'));
+  return std::string(line.substr(0, 300));
+}
+
+/// A hit counts when it comes from the subject, and (after a timeout) before the deadline: what a
+/// process prints while it is being stopped says nothing about the run.
+bool counts(const SymptomHit& h, const VariantPlan& plan, const Observation& o) {
+  if (h.source != role_source(plan.subject)) return false;
+  return !(o.timed_out && o.timings.deadline && h.at > *o.timings.deadline);
+}
+
+const SymptomHit* earliest(const std::vector<const SymptomHit*>& hits) {
+  auto it = std::min_element(hits.begin(), hits.end(), [](const auto* a, const auto* b) { return a->at < b->at; });
+  return it == hits.end() ? nullptr : *it;
+}
+
+const std::optional<ExitStatus>& exit_of(const Observation& o, Role r) {
+  return r == Role::taskmanager ? o.tm_exit : o.jm_exit;
+}
+
+bool killed_by_kernel(const Observation& o) {
+  return o.tm_exit && o.tm_exit->signaled && o.tm_exit->code == 9 && o.tm_oom_kills > 0;
+}
+
+/// Why the run says nothing about the guide, or "" when it does: the derivation could not run,
+/// the infrastructure process failed, or nothing happened before the deadline.
+std::string harness_problem(const VariantPlan& plan, const Observation& o,
+                            const std::vector<const SymptomHit*>& other_hits) {
+  if (!o.derive_ok && illegal_config_message(o.derive_output).empty()) {
+    std::string launch = java_launch_failure(o.derive_output);
+    if (!launch.empty()) return fmt::format("BashJavaUtils could not run (see derive.log): {}", launch);
+    std::string_view out = o.derive_output;
+    std::size_t at = out.find("Exception");
+    at = at == std::string_view::npos ? out.find("Error") : at;
+    std::size_t from = at == std::string_view::npos ? 0 : out.rfind('\n', at);
+    from = from == std::string_view::npos ? 0 : from + 1;
+    return fmt::format("BashJavaUtils failed, and not with Flink's IllegalConfigurationException from "
+                       "TaskExecutorProcessUtils (see derive.log): {}",
+                       first_line(out.substr(std::min(from, out.size()))));
+  }
+  if (!o.derive_ok) return "";
+  Role infra = plan.subject == Role::taskmanager ? Role::jobmanager : Role::taskmanager;
+  if (const auto& e = exit_of(o, infra); e && !final_job_state(o.job_state))
+    return fmt::format("the {} (not under test) {} before the job ended (see {}.log)", role_name(infra),
+                       describe_exit(*e), role_source(infra));
+  if (const SymptomHit* h = earliest(other_hits))
+    return fmt::format("the {} (not under test) showed {}: {}", role_name(infra), symptom_name(h->symptom), h->line);
+  return "";
+}
+
+}  // namespace
+
+std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observation& o, std::string& detail) {
+  if (!o.derive_ok) {
+    detail = illegal_config_message(o.derive_output);
+    if (detail.empty()) return std::nullopt;
+    return Symptom::illegal_config;
+  }
+  std::vector<const SymptomHit*> mine;
+  for (const SymptomHit& h : o.hits)
+    if (counts(h, plan, o)) mine.push_back(&h);
+  const SymptomHit* hit = earliest(mine);
+  if (killed_by_kernel(o) && !hit) {
+    detail = fmt::format("TM {}, cgroup oom_kill={}, no Java error", describe_exit(*o.tm_exit), o.tm_oom_kills);
+    return Symptom::container_killed;
+  }
+  if (hit) {
+    detail = fmt::format("{} log: {}", hit->source, hit->line);
+    return hit->symptom;
+  }
+  if (o.job_state == "FINISHED" && !o.tm_exit && o.tm_oom_kills == 0) {
+    detail = "job FINISHED, TM alive, no symptom";
+    return Symptom::healthy;
+  }
+  if (o.tm_exit) detail = fmt::format("TM {}", describe_exit(*o.tm_exit));
+  else if (!o.job_state.empty())
+    detail = fmt::format("job {}: {}", o.job_state, first_line(o.job_failure));
+  else detail = o.timed_out ? "timed out before the job ended" : "no job outcome";
+  if (o.tm_oom_kills > 0) detail += fmt::format(", cgroup oom_kill={}", o.tm_oom_kills);
+  return std::nullopt;
+}
+
+Verdict check(const VariantPlan& plan, const Observation& o) {
+  Verdict v;
+  if (o.interrupted) {
+    v.reason = "interrupted";
+    return v;
+  }
+  if (!o.harness_error.empty()) {
+    v.reason = o.harness_error;
+    return v;
+  }
+  std::string detail;
+  std::optional<Symptom> seen = observed_symptom(plan, o, detail);
+  v.observed_known = seen.has_value();
+  if (seen) v.observed = *seen;
+  std::vector<const SymptomHit*> others;
+  for (const SymptomHit& h : o.hits)
+    if (h.source != role_source(plan.subject) && h.source != "derive") others.push_back(&h);
+  if (std::string problem = harness_problem(plan, o, seen ? std::vector<const SymptomHit*>{} : others);
+      !problem.empty()) {
+    v.reason = problem;
+    return v;
+  }
+  if (!seen && o.timed_out) {
+    v.reason = fmt::format("no outcome within {}s: {}", plan.timeout.count() / 1000.0, detail);
+    return v;
+  }
+  if (seen == plan.expect) {
+    for (const auto& m : plan.expect_mentions) {
+      if (detail.find(m) != std::string::npos) continue;
+      v.outcome = Outcome::fail;
+      v.reason = fmt::format("{} seen, but its message does not mention '{}': {}", symptom_name(*seen), m, detail);
+      return v;
+    }
+    v.outcome = Outcome::pass;
+    v.reason = detail;
+    return v;
+  }
+  v.outcome = Outcome::fail;
+  v.reason = fmt::format("expected {}, saw {}: {}", symptom_name(plan.expect),
+                         seen ? symptom_name(*seen) : "no known symptom", detail);
+  return v;
+}
+
+}  // namespace tmfault

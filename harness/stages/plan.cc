@@ -1,0 +1,98 @@
+#include "harness/stages/plan.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "harness/stages/diagnostic.h"
+#include "harness/stages/scenario.h"
+#include "harness/stages/size.h"
+#include "harness/stages/workloads.h"
+
+namespace tmfault {
+namespace {
+
+VariantPlan base_plan(const Scenario& sc) {
+  VariantPlan p;
+  p.scenario_id = sc.id;
+  p.doc = sc.doc;
+  p.title = sc.title;
+  p.subject = sc.subject;
+  p.workload = sc.workload;
+  if (const WorkloadInfo* w = find_workload(sc.workload)) p.workload_class = w->java_class;
+  for (const auto& [k, v] : sc.workload_args) {
+    p.workload_args.push_back("--" + k);
+    p.workload_args.push_back(v);
+  }
+  p.cgroup_limit_bytes = sc.cgroup_limit_bytes;
+  p.timeout = sc.timeout;
+  return p;
+}
+
+FlinkOptions describe_changes(const Remedy& r) {
+  FlinkOptions changed = r.set;
+  for (const auto& k : r.unset) changed.emplace_back(k, "(unset)");
+  return changed;
+}
+
+}  // namespace
+
+FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set,
+                           const std::vector<std::string>& unset) {
+  FlinkOptions out;
+  for (const auto& kv : base)
+    if (std::find(unset.begin(), unset.end(), kv.first) == unset.end()) out.push_back(kv);
+  for (const auto& [k, v] : set) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == k; });
+    if (it != out.end()) it->second = v;
+    else out.emplace_back(k, v);
+  }
+  return out;
+}
+
+std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
+  std::vector<VariantPlan> plans;
+  VariantPlan faulty = base_plan(sc);
+  faulty.variant = "faulty";
+  faulty.name = "faulty run";
+  faulty.kind = VariantKind::faulty;
+  faulty.tm_options = sc.taskmanager;
+  faulty.expect = sc.expect;
+  faulty.expect_mentions = sc.expect_mentions;
+  faulty.quote = sc.expect_quote;
+  plans.push_back(faulty);
+  for (const Remedy& r : sc.remedies) {
+    VariantPlan p = base_plan(sc);
+    p.variant = slugify(r.name);
+    p.name = r.name;
+    p.kind = VariantKind::remedy;
+    p.tm_options = apply_changes(sc.taskmanager, r.set, r.unset);
+    p.changed = describe_changes(r);
+    p.expect = r.expect;
+    p.why = r.why;
+    p.quote = r.quote;
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+std::string describe_plan(const VariantPlan& p) {
+  std::string out = fmt::format("{} / {} ({})\n  doc: {}\n", p.scenario_id, p.variant, p.name, p.doc);
+  if (!p.quote.empty()) out += fmt::format("  the guide: {}\n", quote(p.quote));
+  out += fmt::format("  expect: {}\n", symptom_name(p.expect));
+  for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: {}\n", quote(m));
+  if (!p.changed.empty()) {
+    out += "  changes:\n";
+    for (const auto& [k, v] : p.changed) out += fmt::format("    {} = {}\n", k, v);
+  }
+  out += "  taskmanager options:\n";
+  for (const auto& [k, v] : p.tm_options) out += fmt::format("    {}: {}\n", k, v);
+  out += fmt::format("  workload: {} ({}) {}\n", p.workload, p.workload_class,
+                     fmt::join(p.workload_args, " "));
+  out += fmt::format("  cgroup limit: {}\n",
+                     p.cgroup_limit_bytes ? format_bytes(*p.cgroup_limit_bytes)
+                                          : std::string("derived total process size"));
+  out += fmt::format("  timeout: {}s\n", p.timeout.count() / 1000.0);
+  return out;
+}
+
+}  // namespace tmfault

@@ -1,0 +1,26 @@
+#include "harness/stages/workloads.h"
+
+#include <array>
+
+namespace tmfault {
+namespace {
+
+constexpr std::array<WorkloadInfo, 5> kWorkloads{{
+    {"heap", "org.tmfault.workloads.Heap", "retains objects on the JVM heap"},
+    {"direct", "org.tmfault.workloads.Direct", "allocates and keeps direct ByteBuffers"},
+    {"metaspace", "org.tmfault.workloads.Metaspace", "loads many distinct classes"},
+    {"network", "org.tmfault.workloads.Network", "all-to-all shuffle over many channels"},
+    {"rocksdb", "org.tmfault.workloads.RocksDb", "keyed state in the RocksDB backend"},
+}};
+
+}  // namespace
+
+std::span<const WorkloadInfo> workload_catalogue() { return kWorkloads; }
+
+const WorkloadInfo* find_workload(std::string_view name) {
+  for (const WorkloadInfo& w : kWorkloads)
+    if (w.name == name) return &w;
+  return nullptr;
+}
+
+}  // namespace tmfault

@@ -1,0 +1,297 @@
+// The runner and the checker together, through the fake cluster: every corner of a run, each
+// with the verdict a reader should get.
+#include <catch2/catch.hpp>
+
+#include "harness/stages/check.h"
+#include "tests/fake_cluster.h"
+
+using namespace tmfault;
+using namespace tmfault::testing;
+
+namespace {
+
+VariantPlan plan_expecting(Symptom s, Millis timeout = 90s) {
+  VariantPlan p;
+  p.scenario_id = "heap-space";
+  p.variant = s == Symptom::healthy ? "remedy" : "faulty";
+  p.kind = s == Symptom::healthy ? VariantKind::remedy : VariantKind::faulty;
+  p.expect = s;
+  p.timeout = timeout;
+  p.workload_class = "org.tmfault.workloads.Heap";
+  return p;
+}
+
+FlinkDist fake_dist() {
+  FlinkDist d;
+  d.version = "1.20.5";
+  d.java = "/usr/bin/java";
+  d.lib = "/nonexistent/lib";
+  return d;
+}
+
+struct Ran {
+  Observation o;
+  Verdict v;
+};
+
+Ran run(const VariantPlan& plan, FakeClusters& fakes) {
+  static const FlinkDist dist = fake_dist();
+  RunContext ctx;
+  ctx.dist = &dist;
+  ctx.make_cluster = fakes.factory();
+  ctx.dir = "/nonexistent/run";
+  ctx.stop = &fakes.stop;
+  Observation o = run_variant(plan, ctx);
+  return {o, check(plan, o)};
+}
+
+Script healthy_run() {
+  Script s;
+  s.lines = cluster_up();
+  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
+  s.job_states = {{1000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  return s;
+}
+
+Script heap_oom_in_tm() {
+  Script s;
+  s.lines = cluster_up();
+  s.lines.push_back({4000ms, Role::taskmanager, "java.lang.OutOfMemoryError: Java heap space"});
+  s.lines.push_back({4100ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FAILED."});
+  s.job_states = {{1000ms, "RUNNING"}, {4100ms, "FAILED"}};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a healthy run: the job finishes, the TaskManager lives") {
+  FakeClusters f{{healthy_run()}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.observed == Symptom::healthy);
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].derived == std::vector<std::string>{"tm-conf GET_TM_RESOURCE_PARAMS"});
+  CHECK(f.calls[0].torn_down);
+  CHECK(r.o.timings.job_ended == 6000ms);
+  CHECK(r.o.timings.total >= 6000ms);
+  CHECK_FALSE(r.o.samples.empty());
+}
+
+TEST_CASE("the documented symptom in the TaskManager's log passes the faulty run") {
+  FakeClusters f{{heap_oom_in_tm()}};
+  Ran r = run(plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.observed == Symptom::oom_heap);
+  CHECK(r.o.timings.first_symptom == 4000ms);
+}
+
+TEST_CASE("corner: the JobManager dies while the job runs -> error, not fail") {
+  Script s;
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}};
+  s.exits[Role::jobmanager] = {7000ms, ExitStatus{true, 9}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the JobManager (not under test) killed by SIGKILL (137) before the job ended (see jm.log)");
+}
+
+TEST_CASE("corner: the JobManager dies before the job was seen -> error") {
+  Script s;
+  s.lines = cluster_up();
+  s.exits[Role::jobmanager] = {1500ms, ExitStatus{false, 1}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason.starts_with("the JobManager (not under test) exited 1"));
+}
+
+TEST_CASE("corner: the JobManager exiting after the job's final state is no error") {
+  Script s = heap_oom_in_tm();
+  s.exits[Role::jobmanager] = {4200ms, ExitStatus{false, 0}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::pass);
+}
+
+TEST_CASE("corner: a timeout with nothing seen -> error, after thread dumps") {
+  Script s;
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap, 20s), f);
+  CHECK(r.o.timed_out);
+  CHECK(f.calls[0].stopped_gently);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason.starts_with("no outcome within 20s"));
+}
+
+TEST_CASE("corner: a symptom printed while the timed-out run is stopped does not count") {
+  Script s;
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}};
+  // The deadline is 20 s after the monitor starts (0.8 s derive): the OOM comes during shutdown.
+  s.lines.push_back({21'500ms, Role::taskmanager, "java.lang.OutOfMemoryError: Java heap space"});
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap, 20s), f);
+  REQUIRE(r.o.hits.size() == 1);  // recorded as evidence ...
+  CHECK(r.o.timings.deadline == 20'800ms);
+  CHECK(r.v.outcome == Outcome::error);  // ... but the timeout wins
+  CHECK(r.v.reason.starts_with("no outcome within 20s"));
+}
+
+TEST_CASE("corner: a symptom from the JobManager is never the TaskManager's") {
+  Script s;
+  s.lines = cluster_up();
+  s.lines.push_back({3000ms, Role::jobmanager, "java.lang.OutOfMemoryError: Java heap space"});
+  s.job_states = {{1000ms, "RUNNING"}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap, 20s), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the JobManager (not under test) showed oom-heap: java.lang.OutOfMemoryError: Java heap space");
+}
+
+TEST_CASE("corner: the same words in a config dump or an argument are no symptom") {
+  Script s = healthy_run();
+  s.lines.push_back({1000ms, Role::taskmanager,
+                     "2026-12-02 09:38:17,148 INFO  GlobalConfiguration [] - Loading configuration property: "
+                     "x.note, java.lang.OutOfMemoryError: Java heap space"});
+  s.lines.push_back({1100ms, Role::taskmanager, "    -Dnote=java.lang.OutOfMemoryError: Metaspace"});
+  s.lines.push_back({1200ms, Role::jobmanager, "INFO  Program Arguments: --text java.io.IOException: "
+                                               "Insufficient number of network buffers: required 1"});
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.o.hits.empty());
+  CHECK(r.v.outcome == Outcome::pass);
+}
+
+TEST_CASE("corner: BashJavaUtils failing without an IllegalConfigurationException -> error") {
+  Script s;
+  s.derivation.output =
+      "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n"
+      "\tat org.apache.flink.runtime.util.bash.BashJavaUtils.main(BashJavaUtils.java:47)\n";
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::illegal_config), f);
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager});  // no TaskManager
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason.starts_with("BashJavaUtils failed, and not with Flink's IllegalConfigurationException from "
+                               "TaskExecutorProcessUtils (see derive.log): Exception in thread \"main\" "
+                               "java.lang.OutOfMemoryError: Java heap space"));
+}
+
+TEST_CASE("corner: BashJavaUtils that cannot even start -> error naming the missing class") {
+  Script s;
+  s.derivation.output = "Error: Could not find or load main class org.apache.flink.runtime.util.bash.BashJavaUtils\n";
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "BashJavaUtils could not run (see derive.log): Error: Could not find or load main class "
+                      "org.apache.flink.runtime.util.bash.BashJavaUtils");
+}
+
+TEST_CASE("Flink refusing the configuration is the illegal-config symptom") {
+  Script s;
+  s.derivation.output =
+      "Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: "
+      "TaskManager memory configuration failed: Sum of configured ... exceed\n"
+      "\tat org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.processSpecFromConfig(x)\n";
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::illegal_config), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.reason == "TaskManager memory configuration failed: Sum of configured ... exceed");
+}
+
+TEST_CASE("the kernel's kill of the TaskManager's own cgroup is container-killed") {
+  Script s;
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}};
+  s.exits[Role::taskmanager] = {9000ms, ExitStatus{true, 9}};
+  s.cgroups[Role::taskmanager] = {1, 1ULL << 30};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::container_killed), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.o.timings.tm_exited == 9000ms);
+  CHECK(r.o.tm_peak_bytes == 1ULL << 30);
+}
+
+TEST_CASE("a SIGKILL without an OOM kill of the TaskManager's cgroup is not container-killed") {
+  Script s;
+  s.lines = cluster_up();
+  s.exits[Role::taskmanager] = {9000ms, ExitStatus{true, 9}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::container_killed), f);
+  CHECK(r.v.outcome == Outcome::fail);
+  CHECK(r.v.reason == "expected container-killed, saw no known symptom: TM killed by SIGKILL (137)");
+}
+
+TEST_CASE("the JobManager's port taken: tried again on a new port, the first try kept aside") {
+  Script taken;
+  taken.lines = {{1200ms, Role::jobmanager,
+                  "INFO  Shutting StandaloneApplicationClusterEntryPoint down with application status FAILED. "
+                  "Diagnostics java.net.BindException: Could not start actor system on any port in port range 6123"}};
+  taken.exits[Role::jobmanager] = {1300ms, ExitStatus{false, 1}};
+  Script fine = healthy_run();
+  fine.port = 7001;
+  FakeClusters f{{taken, fine}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  REQUIRE(f.calls.size() == 2);
+  CHECK(f.calls[0].set_aside == 1);
+  CHECK(r.o.ports.at("jobmanager.rpc.port") == "7001");
+  REQUIRE(r.o.notes.size() == 1);
+  CHECK(r.o.notes[0].starts_with("try 1: jobmanager.rpc.port 6123 was taken"));
+}
+
+TEST_CASE("the JobManager's port taken on every try -> error after three") {
+  Script taken;
+  taken.lines = {{1200ms, Role::jobmanager, "java.net.BindException: Could not start actor system on any port in port range 6123"}};
+  taken.exits[Role::jobmanager] = {1300ms, ExitStatus{false, 1}};
+  FakeClusters f{{taken}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(f.calls.size() == std::size_t(kPortTries));
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason.starts_with("the JobManager could not bind jobmanager.rpc.port 6123"));
+  CHECK(r.o.notes.size() == 2);
+}
+
+TEST_CASE("an interrupt while the TaskManager runs -> interrupted, torn down") {
+  Script s = healthy_run();
+  s.stop_at = 3000ms;
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.o.interrupted);
+  CHECK(f.calls[0].torn_down);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "interrupted");
+}
+
+TEST_CASE("an interrupt while Flink derives -> interrupted, no TaskManager started") {
+  Script s;
+  s.stop_at = 300ms;
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.o.interrupted);
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager});
+  CHECK(f.calls.size() == 1);
+}
+
+TEST_CASE("a log write that fails (disk full) -> error: the evidence is incomplete") {
+  Script s = heap_oom_in_tm();
+  s.disk_full_at = 2000ms;
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "cannot write 'tm.log': No space left on device");
+}
+
+TEST_CASE("a symptom ends the run once the job settles, without waiting for the timeout") {
+  Script s;
+  s.lines = cluster_up();
+  s.lines.push_back({4000ms, Role::taskmanager, "java.lang.OutOfMemoryError: Metaspace"});
+  s.job_states = {{1000ms, "RUNNING"}};  // the job never reaches a final state
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_metaspace, 90s), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK_FALSE(r.o.timed_out);
+  CHECK(r.o.timings.total < 16s);
+}
