@@ -25,6 +25,16 @@ std::string claim_result(const DocClaim& c, bool with_results) {
   return fmt::format("  ->  {}{}", cell.text, cell.kind == CellKind::finding ? ", a known finding" : "");
 }
 
+/// "  advice   TaskManager: \"...\"\n           tested by heap-space/x" (the unit whole: it is what doc-check read).
+std::string advice_line(const DocAdviceCheck& a) {
+  std::string who = a.advice.process ? std::string(role_name(*a.advice.process)) : "either process";
+  std::string by = a.tested_by.empty() ? "UNTESTED: no remedy" + (a.advice.process ? " of a " + who + " scenario" : "") +
+                                             " quotes it"
+                                       : "tested by ";
+  for (std::size_t i = 0; i < a.tested_by.size(); ++i) by += (i ? ", " : "") + printable_text(a.tested_by[i]);
+  return fmt::format("  advice   {}: \"{}\"\n           {}\n", who, printable_text(a.advice.text), by);
+}
+
 std::string claim_quote(const DocClaim& c) {
   if (c.quote.empty()) return "(no quote)";
   return (c.quote_found ? "" : "STALE, not in the guide: ") + short_quote(c.quote);
@@ -33,11 +43,11 @@ std::string claim_quote(const DocClaim& c) {
 }  // namespace
 
 std::string doc_check_text(const DocCheck& dc, const std::vector<std::string>& problems) {
-  std::size_t scenarios = 0;
-  for (const DocSectionCheck& s : dc.sections) scenarios += s.scenarios.size();
+  std::size_t scenarios = 0, advice = 0;
+  for (const DocSectionCheck& s : dc.sections) scenarios += s.scenarios.size(), advice += s.advice.size();
   bool with_results = !dc.flink_version.empty();
-  std::string out = fmt::format("{}: {} sections, checked by {} scenarios{}\n", printable_text(dc.doc_name),
-                                dc.sections.size(), scenarios,
+  std::string out = fmt::format("{}: {} sections, {} units of advice, checked by {} scenarios{}\n",
+                                printable_text(dc.doc_name), dc.sections.size(), advice, scenarios,
                                 with_results ? fmt::format("; results of Flink {}", printable_text(dc.flink_version))
                                              : std::string());
   for (const DocSectionCheck& s : dc.sections) {
@@ -47,7 +57,7 @@ std::string doc_check_text(const DocCheck& dc, const std::vector<std::string>& p
     for (const DocClaim& c : s.claims)
       out += fmt::format("  {:<8} {}{}\n           {}\n", c.kind == VariantKind::faulty ? "symptom" : "remedy",
                          printable_text(c.variant), claim_result(c, with_results), claim_quote(c));
-    for (const std::string& u : s.untested) out += fmt::format("  untested advice: {}\n", short_quote(u));
+    for (const DocAdviceCheck& a : s.advice) out += advice_line(a);
   }
   if (problems.empty()) {
     out += "\nevery section is checked, every piece of advice is tested, every quote is the guide's\n";
