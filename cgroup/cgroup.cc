@@ -31,9 +31,6 @@ namespace fs = std::filesystem;
 using detail::read_file;
 using detail::write_file;
 
-const std::string kParentHint =
-    "run as root, or pass --cgroup-parent DIR with a delegated cgroup you own";
-
 std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
 
 std::string libcgroup_message(int rc) {
@@ -63,7 +60,9 @@ Version fs_version(const fs::path& dir) {
   if (::statfs(dir.c_str(), &st) != 0) {
     const int err = errno;
     throw CgroupError("cannot access " + quoted(dir) + ": " + std::system_category().message(err),
-                      detail::hint_for(err));
+                      err == ENOENT ? "pass --cgroup-parent DIR with an existing cgroup directory "
+                                      "(e.g. one beneath /sys/fs/cgroup made with mkdir)"
+                                    : detail::hint_for(err));
   }
   if (st.f_type == CGROUP2_SUPER_MAGIC) return Version::v2;
   if (st.f_type == CGROUP_SUPER_MAGIC) return Version::v1;
@@ -83,17 +82,60 @@ void require_v1_memory(const fs::path& dir) {
                       "pass --cgroup-parent DIR beneath the memory controller's mount");
 }
 
+// The commands that enable memory down to `dir`: one per ancestor whose subtree_control lacks
+// it, the topmost first.
+std::string enable_commands(const fs::path& dir) {
+  std::string cmds;
+  for (fs::path p = dir.parent_path(); p != p.parent_path(); p = p.parent_path()) {
+    std::string control;
+    try {
+      control = read_file(p, "cgroup.subtree_control");
+    } catch (const CgroupError&) {
+      break;  // above the cgroup root
+    }
+    if (has_word(control, "memory")) break;
+    cmds = "echo +memory > " + quoted(p / "cgroup.subtree_control") + (cmds.empty() ? "" : "; ") +
+           cmds;
+  }
+  return cmds;
+}
+
 void require_v2_memory(const fs::path& dir) {
-  if (!has_word(read_file(dir, "cgroup.controllers"), "memory"))
-    throw CgroupError("the \"memory\" controller is not available in " + quoted(dir),
-                      "enable +memory in the parent's cgroup.subtree_control, or pass "
-                      "--cgroup-parent DIR with a delegated cgroup that has it");
+  if (has_word(read_file(dir, "cgroup.controllers"), "memory")) return;
+  throw CgroupError("the \"memory\" controller is not available in " + quoted(dir),
+                    "its parents must enable it for their children: " + enable_commands(dir) +
+                        " (as their owner; systemd: Delegate=yes), or pass --cgroup-parent DIR "
+                        "with a cgroup that has it");
+}
+
+// The hint for EACCES/EPERM in `dir` when not root: whose it is and what delegating it means.
+std::string delegation_hint(const fs::path& dir, int err) {
+  if (::geteuid() == 0 || (err != EACCES && err != EPERM)) return detail::hint_for(err);
+  const std::string me = std::to_string(::geteuid());
+  struct stat st {};
+  const std::string owner =
+      ::stat(dir.c_str(), &st) == 0 ? " (it belongs to uid " + std::to_string(st.st_uid) + ")" : "";
+  return quoted(dir) + " is not delegated to uid " + me + owner + ": as root, chown " + me +
+         " it and its cgroup.procs, cgroup.subtree_control and cgroup.threads (as systemd's "
+         "Delegate=yes does), or pass --cgroup-parent DIR with a cgroup delegated to you";
+}
+
+// The hint when a process of ours cannot join a child of h.parent although we created it.
+std::string join_hint(const Hierarchy& h, int err) {
+  if (err != EACCES && err != EPERM && err != ENOENT) return detail::hint_for(err);
+  const auto entries = parse_proc_cgroup(read_file("/proc/self", "cgroup"));
+  const auto own = h.version == Version::v1 ? find_v1_memory(entries) : find_unified(entries);
+  return "this process's cgroup \"" + (own ? own->path : std::string("?")) +
+         "\" is outside " + quoted(h.parent) +
+         ", and moving a process needs write access to the cgroup.procs of the lowest cgroup "
+         "above both: start tmfault inside the delegated cgroup (e.g. systemd-run --user "
+         "--scope -p Delegate=yes tmfault ...) and pass a cgroup beneath it";
 }
 
 Hierarchy hierarchy_at(const fs::path& dir, Version v) {
   if (v == Version::v1) require_v1_memory(dir);
   else require_v2_memory(dir);
-  return Hierarchy{v, dir};
+  return Hierarchy{v, dir, {}};
 }
 
 Hierarchy own_hierarchy() {
@@ -113,8 +155,10 @@ Hierarchy own_hierarchy() {
 // own and retry; anyone else there is not ours to move.
 void move_self_to_leaf(const fs::path& dir) {
   const fs::path leaf = dir / ("tmfault-" + std::to_string(::getpid()) + "-supervisor");
-  if (::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST)
-    detail::throw_in("create", leaf.filename().string(), dir, errno);
+  if (::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST) {
+    const int err = errno;
+    detail::throw_in("create", leaf.filename().string(), dir, err, delegation_hint(dir, err));
+  }
   write_file(leaf, "cgroup.procs", std::to_string(::getpid()));
 }
 
@@ -122,7 +166,8 @@ void enable_memory_for_children(const fs::path& dir) {
   if (has_word(read_file(dir, "cgroup.subtree_control"), "memory")) return;
   const int err = detail::try_write_file(dir, "cgroup.subtree_control", "+memory");
   if (err == 0) return;
-  if (err != EBUSY) detail::throw_in("write", "cgroup.subtree_control", dir, err);
+  if (err != EBUSY)
+    detail::throw_in("write", "cgroup.subtree_control", dir, err, delegation_hint(dir, err));
   for (const pid_t pid : detail::read_pids(dir))
     if (pid == ::getpid()) move_self_to_leaf(dir);
   if (!detail::read_pids(dir).empty())
@@ -132,26 +177,49 @@ void enable_memory_for_children(const fs::path& dir) {
   write_file(dir, "cgroup.subtree_control", "+memory");
 }
 
-// Creating and removing a child is the only reliable permission test (access(2) lies on
-// cgroupfs under delegation and user namespaces).
-void probe_writable(const Hierarchy& h) {
+SwapState swap_state(const fs::path& probe, Version v) {
+  SwapState swap;
+  swap.total_bytes = parse_swap_total(read_file("/proc", "meminfo"), read_file("/proc", "swaps"));
+  swap.limited = detail::file_exists(probe, v == Version::v1 ? "memory.memsw.limit_in_bytes"
+                                                             : "memory.swap.max");
+  return swap;
+}
+
+void remove_probe(const fs::path& probe) {
+  // the joined child has exited, but its cgroup may still count it for a moment
+  for (int i = 0; ::rmdir(probe.c_str()) != 0; ++i) {
+    if (errno != EBUSY || i == 100)
+      detail::throw_in("remove", probe.filename().string(), probe.parent_path(), errno);
+    ::usleep(10'000);
+  }
+}
+
+// Creating a child, moving a process of ours into it and removing it is the only reliable
+// permission test (access(2) lies on cgroupfs under delegation and user namespaces).
+void probe_parent(Hierarchy& h) {
   const std::string name = "tmfault-" + std::to_string(::getpid()) + "-probe";
   const fs::path probe = h.parent / name;
   if (::mkdir(probe.c_str(), 0755) != 0 && errno != EEXIST) {
     const int err = errno;
     throw CgroupError("cannot create " + quoted(probe) + ": " +
                           std::system_category().message(err),
-                      err == EACCES || err == EPERM || err == EROFS ? kParentHint
-                                                                     : detail::hint_for(err));
+                      delegation_hint(h.parent, err));
   }
   const bool has_limit = detail::file_exists(probe, h.version == Version::v1
                                                         ? "memory.limit_in_bytes"
                                                         : "memory.max");
-  if (::rmdir(probe.c_str()) != 0) detail::throw_in("remove", name, h.parent, errno);
+  const int join_err = has_limit ? detail::try_join(probe) : 0;
+  h.swap = swap_state(probe, h.version);
+  remove_probe(probe);
   if (!has_limit)
     throw CgroupError("the \"memory\" controller is not enabled for children of " +
                           quoted(h.parent),
                       "enable +memory in its cgroup.subtree_control, or pass --cgroup-parent");
+  if (join_err != 0)
+    throw CgroupError("cannot move a process into " + quoted(probe) + ": " +
+                          std::system_category().message(join_err),
+                      join_hint(h, join_err));
+  if (auto refusal = swap_refusal(h.swap, h.version, h.parent.string())) throw *refusal;
 }
 
 }  // namespace
@@ -161,7 +229,7 @@ Hierarchy discover(const std::optional<std::filesystem::path>& parent_override) 
                     ? hierarchy_at(fs::absolute(*parent_override), fs_version(*parent_override))
                     : own_hierarchy();
   if (h.version == Version::v2) enable_memory_for_children(h.parent);
-  probe_writable(h);
+  probe_parent(h);
   return h;
 }
 

@@ -1,12 +1,14 @@
 #include "cgroup/cgroup_fs.h"
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <system_error>
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -67,10 +69,11 @@ std::string hint_for(int err) {
   }
 }
 
-void throw_in(std::string_view verb, std::string_view name, const fs::path& dir, int err) {
+void throw_in(std::string_view verb, std::string_view name, const fs::path& dir, int err,
+              std::string hint) {
   throw CgroupError("cannot " + std::string(verb) + " \"" + std::string(name) + "\" in \"" +
                         dir.string() + "\": " + std::system_category().message(err),
-                    hint_for(err));
+                    hint.empty() ? hint_for(err) : std::move(hint));
 }
 
 std::string read_file(const fs::path& dir, std::string_view name) {
@@ -108,6 +111,23 @@ bool file_exists(const fs::path& dir, std::string_view name) {
 
 std::vector<pid_t> read_pids(const fs::path& dir) {
   return parse_pid_list(read_file(dir, "cgroup.procs"));
+}
+
+int try_join(const fs::path& dir) {
+  const std::string procs = (dir / "cgroup.procs").string();  // no allocation after fork()
+  const pid_t pid = ::fork();
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    char buf[16];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ::getpid());
+    const int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 && ::write(fd, buf, static_cast<std::size_t>(end - buf)) == end - buf;
+    ::_exit(ok ? 0 : errno);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return errno;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
 }
 
 std::vector<fs::path> child_dirs(const fs::path& dir) {

@@ -15,9 +15,10 @@ namespace fs = std::filesystem;
 /// The hint attached to an errno from a cgroup file operation.
 std::string hint_for(int err);
 
-/// Throws CgroupError `cannot <verb> "<name>" in "<dir>": <strerror(err)>` with hint_for(err).
+/// Throws CgroupError `cannot <verb> "<name>" in "<dir>": <strerror(err)>` with `hint`, or
+/// hint_for(err) when `hint` is empty.
 [[noreturn]] void throw_in(std::string_view verb, std::string_view name, const fs::path& dir,
-                           int err);
+                           int err, std::string hint = {});
 
 /// The whole content of dir/name; throws CgroupError (verb `read`).
 std::string read_file(const fs::path& dir, std::string_view name);
@@ -33,6 +34,10 @@ bool file_exists(const fs::path& dir, std::string_view name);
 
 /// Members of the cgroup at dir (cgroup.procs); throws CgroupError.
 std::vector<pid_t> read_pids(const fs::path& dir);
+
+/// Forks a child that writes its own pid to dir/cgroup.procs and exits, as a launched process
+/// joins its cgroup (Process::start): 0 when it could, else the errno of the open or write.
+int try_join(const fs::path& dir);
 
 /// Subdirectories (child cgroups) of dir; none when dir cannot be listed.
 std::vector<fs::path> child_dirs(const fs::path& dir);

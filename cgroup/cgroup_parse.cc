@@ -3,6 +3,7 @@
 #include <charconv>
 #include <climits>
 #include <limits>
+#include <utility>
 
 namespace tmfault::cgroup {
 namespace {
@@ -45,6 +46,55 @@ std::vector<std::string> split_commas(std::string_view s) {
     s.remove_prefix(pos + 1);
   }
   return out;
+}
+
+// The whitespace-separated fields of a line.
+std::vector<std::string_view> fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (line = trim(line); !line.empty(); line = trim(line)) {
+    const auto end = std::min(line.size(), line.find_first_of(" \t"));
+    out.push_back(line.substr(0, end));
+    line.remove_prefix(end);
+  }
+  return out;
+}
+
+std::string mib(std::uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+std::string plural(std::uint64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// Why the kills were not the cgroup's own: its counters, then the cause found above it.
+std::string foreign_evidence(const OomEvidence& e) {
+  const bool v2 = e.version == Version::v2;
+  std::string s = plural(e.events.oom_kill, "OOM kill") + " of members (" +
+                  (v2 ? "memory.events.local" : "memory.oom_control") + " oom_kill " +
+                  std::to_string(e.events.oom_kill) + ") while ";
+  if (v2)
+    s += "this cgroup's own limit never ran out (oom 0, max " + std::to_string(e.events.max) + ")";
+  else
+    s += "this cgroup's usage never reached its limit (peak " + mib(e.peak_bytes) +
+         (e.limit_bytes ? " of " + mib(*e.limit_bytes) : std::string(", no limit")) +
+         ", failcnt " + std::to_string(e.events.max) + ")";
+  bool found = false;
+  for (const auto& a : e.ancestors) {
+    const bool hit = a.limit_hits > 0 || (!v2 && near_limit(a.peak_bytes, a.limit_bytes));
+    if (!hit) continue;
+    s += "; the limit of \"" + a.dir + "\" ran out (" +
+         (v2 ? "memory.events.local oom +" + std::to_string(a.limit_hits)
+             : a.limit_hits > 0 ? "memory.failcnt +" + std::to_string(a.limit_hits)
+                                : "peak " + mib(a.peak_bytes) + " of " + mib(*a.limit_bytes)) +
+         ")";
+    found = true;
+  }
+  // A member dies by its own cgroup's limit, an ancestor's, or the machine's (vmstat counts all).
+  if (found) return s;
+  if (e.global_oom_kills == 0)
+    return s + "; no ancestor's limit was seen to run out and /proc/vmstat counted no OOM kill "
+               "(see dmesg)";
+  return s + "; no ancestor's limit was seen to run out, so the machine ran out of memory (a "
+             "global OOM: /proc/vmstat oom_kill +" + std::to_string(e.global_oom_kills) + ")";
 }
 
 std::optional<ProcCgroupEntry> parse_proc_cgroup_line(std::string_view line) {
@@ -97,6 +147,52 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
   text = trim(text);
   if (text == "max") return std::numeric_limits<std::uint64_t>::max();
   return to_int<std::uint64_t>(text);
+}
+
+MemoryEvents parse_memory_events(std::string_view text) {
+  MemoryEvents e;
+  e.max = parse_keyed_value(text, "max").value_or(0);
+  e.oom = parse_keyed_value(text, "oom").value_or(0);
+  e.oom_kill = parse_keyed_value(text, "oom_kill").value_or(0);
+  e.oom_group_kill = parse_keyed_value(text, "oom_group_kill").value_or(0);
+  return e;
+}
+
+std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_swaps) {
+  std::uint64_t kib = 0;
+  for_each_line(meminfo, [&](std::string_view line) {
+    const auto f = fields(line);
+    if (f.size() >= 2 && f[0] == "SwapTotal:") kib = to_int<std::uint64_t>(f[1]).value_or(0);
+  });
+  if (kib == 0) {
+    for_each_line(proc_swaps, [&](std::string_view line) {
+      const auto f = fields(line);
+      if (f.size() >= 3 && f[0] != "Filename") kib += to_int<std::uint64_t>(f[2]).value_or(0);
+    });
+  }
+  return kib * 1024;
+}
+
+std::optional<CgroupError> swap_refusal(const SwapState& swap, Version v, const std::string& dir) {
+  if (swap.total_bytes == 0 || swap.limited) return std::nullopt;
+  const std::string file = v == Version::v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
+  return CgroupError("cannot limit swap for the cgroups in \"" + dir + "\": the machine has " +
+                         mib(swap.total_bytes) + " of swap and they have no \"" + file + "\"",
+                     "a TaskManager would swap instead of being killed at its limit: turn swap "
+                     "off (swapoff -a), or boot with swap accounting (no swapaccount=0)");
+}
+
+bool near_limit(std::uint64_t peak, std::optional<std::uint64_t> limit) {
+  return limit && *limit > 0 && peak >= *limit - *limit / 100;
+}
+
+OomAttribution attribute_oom_kills(const OomEvidence& e) {
+  if (e.events.oom_kill == 0) return {};
+  const bool own_limit_ran_out = e.version == Version::v2
+                                     ? e.events.oom > 0
+                                     : e.events.max > 0 || near_limit(e.peak_bytes, e.limit_bytes);
+  if (own_limit_ran_out) return {e.events.oom_kill, ""};
+  return {0, foreign_evidence(e)};
 }
 
 std::vector<pid_t> parse_pid_list(std::string_view text) {

@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include "cgroup/cgroup.h"
+
 namespace tmfault::cgroup {
 
 /// One line of /proc/<pid>/cgroup: `<hierarchy-id>:<controller,list>:<path>`.
@@ -34,6 +36,52 @@ std::optional<std::uint64_t> parse_keyed_value(std::string_view text, std::strin
 /// A single unsigned number with optional trailing whitespace (memory.current and friends).
 /// `max` (v2 for unlimited) yields UINT64_MAX. nullopt when malformed.
 std::optional<std::uint64_t> parse_u64(std::string_view text);
+
+/// memory.events / memory.events.local text (v2): max, oom, oom_kill, oom_group_kill; a key
+/// that is absent (an older kernel) stays 0.
+MemoryEvents parse_memory_events(std::string_view text);
+
+/// Bytes of swap: /proc/meminfo's `SwapTotal:` (kB), or, when that is 0 or absent, the sum of
+/// the Size column (KiB) of the devices in /proc/swaps (their header line is skipped).
+std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_swaps);
+
+/// The refusal of swap the cgroups beneath `dir` cannot limit (swap present, not limited):
+/// nullopt when there is no swap or it is limited.
+std::optional<CgroupError> swap_refusal(const SwapState& swap, Version v, const std::string& dir);
+
+/// True when `peak` reached 99% of `limit` (v1's evidence that a limit was hit: the kernel
+/// keeps no OOM counter there, and memory.failcnt stays 0 on some kernels). False without limit.
+bool near_limit(std::uint64_t peak, std::optional<std::uint64_t> limit);
+
+/// What stats() gathers to tell who caused a cgroup's OOM kills.
+struct OomEvidence {
+  /// A cgroup above this one: did its own limit run out since this one was created?
+  struct Ancestor {
+    std::string dir;
+    std::uint64_t limit_hits = 0;  ///< since create(): v2 its memory.events.local `oom`,
+                                   ///< v1 its memory.failcnt
+    std::uint64_t peak_bytes = 0;  ///< v1 memory.max_usage_in_bytes (0 on v2)
+    std::optional<std::uint64_t> limit_bytes;  ///< v1 memory.limit_in_bytes; nullopt: none
+  };
+  Version version = Version::v2;
+  MemoryEvents events;                       ///< this cgroup's own
+  std::uint64_t peak_bytes = 0;              ///< this cgroup's peak
+  std::optional<std::uint64_t> limit_bytes;  ///< this cgroup's limit; nullopt: none
+  std::vector<Ancestor> ancestors;           ///< the parent first
+  std::uint64_t global_oom_kills = 0;  ///< /proc/vmstat oom_kill since create(): every OOM
+                                       ///< kill of the machine, a cgroup's limit or not
+};
+
+/// Who caused the OOM kills of a cgroup's members.
+struct OomAttribution {
+  std::uint64_t own_limit_kills = 0;  ///< MemoryStats::own_limit_oom_kills
+  std::string foreign;                ///< MemoryStats::foreign_oom_kill
+};
+
+/// A kill is the cgroup's own when its own limit ran out: v2 `oom` > 0 (the kernel counts the
+/// kill on the victim's cgroup whichever limit ran out, so oom_kill alone proves nothing);
+/// v1 failcnt > 0 or the peak near the limit. Otherwise the kills are foreign, with evidence.
+OomAttribution attribute_oom_kills(const OomEvidence& e);
 
 /// Pids from cgroup.procs text (one per line); malformed lines are skipped.
 std::vector<pid_t> parse_pid_list(std::string_view text);

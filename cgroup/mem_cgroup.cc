@@ -74,6 +74,68 @@ std::uint64_t read_keyed(const fs::path& dir, std::string_view name, std::string
                     "the kernel is too old (the oom_kill counter needs Linux 4.13 or newer)");
 }
 
+// v1's "no limit" is a page-aligned huge number (9223372036854771712), v2's is "max".
+std::optional<std::uint64_t> read_limit(Version v, const fs::path& dir) {
+  const std::uint64_t limit = read_u64(dir, v == Version::v1 ? "memory.limit_in_bytes" : "memory.max");
+  if (limit >= (std::uint64_t{1} << 62)) return std::nullopt;
+  return limit;
+}
+
+// This cgroup's own events (see MemoryEvents): v2 memory.events.local (Linux 5.2+; a leaf's
+// memory.events says the same), v1 memory.failcnt + memory.oom_control.
+MemoryEvents own_events(Version v, const fs::path& dir) {
+  if (v == Version::v2)
+    return parse_memory_events(read_file(dir, file_exists(dir, "memory.events.local")
+                                                  ? "memory.events.local"
+                                                  : "memory.events"));
+  MemoryEvents e;
+  e.max = read_u64(dir, "memory.failcnt");
+  e.oom_kill = read_keyed(dir, "memory.oom_control", "oom_kill");
+  return e;
+}
+
+// The cgroups above `dir` that count their own events (v2: not the root, which has none).
+std::vector<std::pair<fs::path, MemoryEvents>> ancestors_of(Version v, const fs::path& dir) {
+  std::vector<std::pair<fs::path, MemoryEvents>> out;
+  const char* counter = v == Version::v1 ? "memory.failcnt" : "memory.events";
+  for (fs::path p = dir.parent_path(); p != p.parent_path() && file_exists(p, counter);
+       p = p.parent_path()) {
+    try {
+      out.emplace_back(p, own_events(v, p));
+    } catch (const CgroupError&) {
+      break;  // not ours to read: the evidence stops here
+    }
+  }
+  return out;
+}
+
+std::uint64_t since(std::uint64_t now, std::uint64_t start) { return now > start ? now - start : 0; }
+
+// What became of an ancestor since `start`; read errors (it is not ours) count as nothing.
+OomEvidence::Ancestor ancestor(Version v, const fs::path& dir, const MemoryEvents& start) {
+  OomEvidence::Ancestor a;
+  a.dir = dir.string();
+  try {
+    const MemoryEvents now = own_events(v, dir);
+    const bool v1 = v == Version::v1;
+    a.limit_hits = v1 ? since(now.max, start.max) : since(now.oom, start.oom);
+    if (v1) {
+      a.peak_bytes = read_u64(dir, "memory.max_usage_in_bytes");
+      a.limit_bytes = read_limit(Version::v1, dir);
+    }
+  } catch (const CgroupError&) {
+  }
+  return a;
+}
+
+std::uint64_t global_oom_kills() {
+  try {
+    return parse_keyed_value(read_file("/proc", "vmstat"), "oom_kill").value_or(0);
+  } catch (const CgroupError&) {
+    return 0;
+  }
+}
+
 bool pid_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 
 }  // namespace
@@ -83,6 +145,8 @@ std::unique_ptr<MemCgroup> MemCgroup::create(const Hierarchy& h, const std::stri
   // Owned before the limit is written, so a failing write still removes the directory.
   std::unique_ptr<MemCgroup> cg(new MemCgroup(h, make_dir(h.parent, label), limit_bytes));
   if (limit_bytes) apply_limit(h.version, cg->dir_, *limit_bytes);
+  cg->ancestors_at_start_ = ancestors_of(h.version, cg->dir_);
+  cg->global_oom_kills_at_start_ = global_oom_kills();
   return cg;
 }
 
@@ -107,15 +171,26 @@ std::filesystem::path MemCgroup::procs_file() const { return dir_ / "cgroup.proc
 
 MemoryStats MemCgroup::stats() const {
   MemoryStats s;
+  OomEvidence e;
+  e.version = hierarchy_.version;
+  e.events = own_events(hierarchy_.version, dir_);
+  e.limit_bytes = read_limit(hierarchy_.version, dir_);
   if (hierarchy_.version == Version::v1) {
     s.usage_bytes = read_u64(dir_, "memory.usage_in_bytes");
     s.peak_bytes = read_u64(dir_, "memory.max_usage_in_bytes");
-    s.oom_kills = read_keyed(dir_, "memory.oom_control", "oom_kill");
   } else {
     s.usage_bytes = read_u64(dir_, "memory.current");
     s.peak_bytes = file_exists(dir_, "memory.peak") ? read_u64(dir_, "memory.peak") : 0;
-    s.oom_kills = read_keyed(dir_, "memory.events", "oom_kill");
   }
+  e.peak_bytes = s.peak_bytes;
+  for (const auto& [dir, start] : ancestors_at_start_)
+    e.ancestors.push_back(ancestor(hierarchy_.version, dir, start));
+  e.global_oom_kills = since(global_oom_kills(), global_oom_kills_at_start_);
+  const OomAttribution a = attribute_oom_kills(e);
+  s.events = e.events;
+  s.oom_kills = e.events.oom_kill;
+  s.own_limit_oom_kills = a.own_limit_kills;
+  s.foreign_oom_kill = a.foreign;
   return s;
 }
 

@@ -1,5 +1,6 @@
 // Real memory cgroups beneath this process's own (or TMFAULT_CGROUP_PARENT). Exits 77 (ctest:
-// skipped) with the reason when cgroups are not writable here; never passes silently.
+// skipped) with the reason when cgroups are not writable here, 1 instead with
+// TMFAULT_REQUIRE_E2E=1; never passes silently.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
+#include "cgroup_skip.h"
 
 using namespace tmfault::cgroup;
 using namespace std::chrono_literals;
@@ -23,7 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kSkip = 77;
 constexpr std::uint64_t kMiB = 1024 * 1024;
 const fs::path kChild = TMFAULT_TEST_CHILD;
 Hierarchy g_hierarchy;
@@ -88,6 +89,10 @@ TEST_CASE("a child allocating past the limit is OOM-killed by the kernel", "[e2e
   CHECK(is_sigkill(st));
   const MemoryStats s = cg->stats();
   CHECK(s.oom_kills >= 1);
+  CHECK(s.events.oom_kill == s.oom_kills);
+  CHECK(s.own_limit_oom_kills == s.oom_kills);
+  CHECK(s.foreign_oom_kill == "");
+  if (g_hierarchy.version == Version::v2) CHECK(s.events.oom >= 1);
   CHECK(s.peak_bytes >= limit * 9 / 10);
   CHECK(s.peak_bytes <= limit);
   cg->remove();
@@ -108,6 +113,8 @@ TEST_CASE("the limit is written, with memsw on v1", "[e2e]") {
   CHECK(unlimited->dir().filename().string().find("--") == std::string::npos);
   const MemoryStats s = unlimited->stats();
   CHECK(s.oom_kills == 0);
+  CHECK(s.own_limit_oom_kills == 0);
+  CHECK(s.foreign_oom_kill == "");
   CHECK(s.usage_bytes < 4 * kMiB);
   CHECK(unlimited->usage_bytes() == s.usage_bytes);
   CHECK(unlimited->pids().empty());
@@ -144,10 +151,7 @@ TEST_CASE("the child is in the cgroup before it execs", "[e2e]") {
 
 TEST_CASE("a JVM sees the cgroup's limit as its container memory", "[e2e][jvm]") {
   const fs::path java = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
-  if (!fs::exists(java)) {
-    WARN("skipped: no JDK 17 at " << java);
-    return;
-  }
+  if (!fs::exists(java)) TMFAULT_SKIP("no JDK 17 at " << java);
   auto cg = MemCgroup::create(g_hierarchy, "jvm", 256 * kMiB);
   Lines out;
   auto p = Process::start({java, {"-XshowSettings:system", "-version"}, {}, "/", cg->procs_file()},
@@ -222,6 +226,64 @@ TEST_CASE("sweep_stale removes only tmfault-<dead pid>-* cgroups", "[e2e][sweep]
   CHECK(::rmdir(other.c_str()) == 0);
 }
 
+TEST_CASE("a kill by an ancestor's limit is not the cgroup's own", "[e2e][oom]") {
+  auto outer = MemCgroup::create(g_hierarchy, "outer", 64 * kMiB);
+  const Hierarchy inside = discover(outer->dir());  // v2: enables +memory in outer
+  auto cg = MemCgroup::create(inside, "inner", std::nullopt);
+  Lines out;
+  auto p = start_in(*cg, kChild, {"hog", "512"}, out);
+  CHECK(is_sigkill(wait_status(*p)));
+  const MemoryStats s = cg->stats();
+  INFO(s.foreign_oom_kill);
+  CHECK(s.oom_kills >= 1);
+  CHECK(s.own_limit_oom_kills == 0);
+  if (g_hierarchy.version == Version::v2) CHECK(s.events.oom == 0);
+  CHECK(s.foreign_oom_kill.find("the limit of \"" + outer->dir().string() + "\" ran out") !=
+        std::string::npos);
+  CHECK(s.foreign_oom_kill.find("global OOM") == std::string::npos);
+  const MemoryStats o = outer->stats();  // the outer's own limit killed a member of its subtree
+  CHECK(o.own_limit_oom_kills == 0);     // ... but not one of its own members
+  cg->remove();
+}
+
+TEST_CASE("discover rejects a cgroup without the memory controller", "[e2e][errors]") {
+  if (g_hierarchy.version == Version::v1) {
+    // a v1 hierarchy of another controller, e.g. /sys/fs/cgroup/pids/<own path>
+    const fs::path pids = "/sys/fs/cgroup/pids";
+    if (!fs::exists(pids / "cgroup.procs")) TMFAULT_SKIP("no v1 pids hierarchy at " << pids);
+    try {
+      discover(pids);
+      FAIL("discover did not throw");
+    } catch (const CgroupError& e) {
+      CHECK(std::string(e.what()) ==
+            "cannot use \"/sys/fs/cgroup/pids\": not a memory cgroup (no \"memory.limit_in_bytes\")");
+    }
+    return;
+  }
+  // v2: a child of a cgroup whose subtree_control does not enable memory
+  auto outer = MemCgroup::create(g_hierarchy, "nomem", std::nullopt);
+  const fs::path inner = outer->dir() / "inner";
+  REQUIRE(::mkdir(inner.c_str(), 0755) == 0);
+  try {
+    discover(inner);
+    FAIL("discover did not throw");
+  } catch (const CgroupError& e) {
+    CHECK(std::string(e.what()) ==
+          "the \"memory\" controller is not available in \"" + inner.string() + "\"");
+    CHECK(e.hint().starts_with("its parents must enable it for their children: echo +memory > \"" +
+                               (outer->dir() / "cgroup.subtree_control").string() + "\" (as"));
+  }
+}
+
+TEST_CASE("discover records the swap state", "[e2e][swap]") {
+  const Hierarchy h = discover(g_hierarchy.parent);
+  // discover() refuses swap it cannot limit, so here swap is absent or limited
+  CHECK((h.swap.total_bytes == 0 || h.swap.limited));
+  const char* file = h.version == Version::v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
+  auto cg = MemCgroup::create(h, "swap", 64 * kMiB);
+  CHECK(h.swap.limited == fs::exists(cg->dir() / file));
+}
+
 TEST_CASE("discover with the own parent as --cgroup-parent agrees", "[e2e]") {
   const Hierarchy h = discover(g_hierarchy.parent);
   CHECK(h.version == g_hierarchy.version);
@@ -233,9 +295,9 @@ int main(int argc, char* argv[]) {
     const char* parent = std::getenv("TMFAULT_CGROUP_PARENT");
     g_hierarchy = parent ? discover(fs::path(parent)) : discover();
   } catch (const CgroupError& e) {
-    std::printf("skipped: cgroups are not writable here: %s\nhint: %s\n", e.what(),
-                e.hint().c_str());
-    return kSkip;
+    std::printf("hint: %s\n", e.hint().c_str());
+    return tmfault::cgroup::testing::skip_exit_code(
+        std::string("cgroups are not writable here: ") + e.what());
   }
   std::printf("cgroup %s parent: %s\n", g_hierarchy.version == Version::v1 ? "v1" : "v2",
               g_hierarchy.parent.c_str());

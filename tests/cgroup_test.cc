@@ -2,8 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <cctype>
-#include <fstream>
-#include <iterator>
 #include <cstdint>
 #include <limits>
 
@@ -165,7 +163,7 @@ TEST_CASE("discover explains an unusable --cgroup-parent", "[cgroup][errors]") {
 
 TEST_CASE("MemCgroup::create names the file and directory it could not create",
           "[cgroup][errors]") {
-  const Hierarchy h{Version::v1, "/nonexistent/tmfault-parent"};
+  const Hierarchy h{Version::v1, "/nonexistent/tmfault-parent", {}};
   try {
     MemCgroup::create(h, "x", std::nullopt);
     FAIL("create did not throw");
@@ -177,21 +175,147 @@ TEST_CASE("MemCgroup::create names the file and directory it could not create",
   }
 }
 
-TEST_CASE("discover rejects a v2 cgroup without the memory controller", "[cgroup][errors][v2]") {
-  // The hybrid layout here mounts cgroup2 without memory: a read-only check of the v2 path.
-  const std::filesystem::path unified = "/sys/fs/cgroup/unified";
-  std::ifstream in(unified / "cgroup.controllers");
-  const std::string controllers((std::istreambuf_iterator<char>(in)), {});
-  if (!in || has_word(controllers, "memory")) {  // never let discover() write there
-    WARN("skipped: no cgroup2 mount without memory at " << unified);
-    return;
+TEST_CASE("parse_memory_events reads memory.events(.local)", "[cgroup][parse]") {
+  const MemoryEvents e =
+      parse_memory_events("low 0\nhigh 4\nmax 17\noom 2\noom_kill 1\noom_group_kill 3\n");
+  CHECK(e.max == 17);
+  CHECK(e.oom == 2);
+  CHECK(e.oom_kill == 1);
+  CHECK(e.oom_group_kill == 3);
+  SECTION("a kernel before oom_group_kill (5.x): the absent key stays 0") {
+    const MemoryEvents old = parse_memory_events("low 0\nhigh 0\nmax 1\noom 1\noom_kill 1\n");
+    CHECK(old.oom_kill == 1);
+    CHECK(old.oom_group_kill == 0);
   }
-  try {
-    discover(unified);
-    FAIL("discover did not throw");
-  } catch (const CgroupError& e) {
-    CHECK(std::string(e.what()) ==
-          "the \"memory\" controller is not available in \"/sys/fs/cgroup/unified\"");
-    CHECK_FALSE(e.hint().empty());
+  SECTION("empty text: all 0") {
+    const MemoryEvents none = parse_memory_events("");
+    CHECK(none.max + none.oom + none.oom_kill + none.oom_group_kill == 0);
+  }
+}
+
+TEST_CASE("parse_swap_total reads /proc/meminfo, else /proc/swaps", "[cgroup][parse][swap]") {
+  const std::string header = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
+  CHECK(parse_swap_total("MemTotal: 100 kB\nSwapTotal:       2097148 kB\nSwapFree: 1 kB\n",
+                         header) == 2097148ull * 1024);
+  CHECK(parse_swap_total("SwapTotal:       0 kB\n", header) == 0);
+  CHECK(parse_swap_total("SwapTotal:       0 kB\n",
+                         header + "/dev/ubdb                               partition\t65532\t\t0\t\t-2\n"
+                                  "/swap\\040file file\t1024\t0\t-3\n") ==
+        (65532ull + 1024) * 1024);
+  CHECK(parse_swap_total("", "") == 0);
+  CHECK(parse_swap_total("SwapTotal: x kB\n", header) == 0);
+}
+
+TEST_CASE("swap_refusal refuses swap the cgroups cannot limit", "[cgroup][swap]") {
+  CHECK_FALSE(swap_refusal(SwapState{0, false}, Version::v2, "/sys/fs/cgroup"));
+  CHECK_FALSE(swap_refusal(SwapState{1 << 30, true}, Version::v2, "/sys/fs/cgroup"));
+  const auto v2 = swap_refusal(SwapState{64 << 20, false}, Version::v2, "/sys/fs/cgroup/x");
+  REQUIRE(v2);
+  CHECK(std::string(v2->what()) ==
+        "cannot limit swap for the cgroups in \"/sys/fs/cgroup/x\": the machine has 64 MiB of "
+        "swap and they have no \"memory.swap.max\"");
+  CHECK(v2->hint().find("swapoff -a") != std::string::npos);
+  check_message_style(v2->what());
+  const auto v1 = swap_refusal(SwapState{1 << 30, false}, Version::v1, "/m");
+  REQUIRE(v1);
+  CHECK(std::string(v1->what()).ends_with("1024 MiB of swap and they have no "
+                                          "\"memory.memsw.limit_in_bytes\""));
+}
+
+TEST_CASE("near_limit: within 1% of a limit", "[cgroup][oom]") {
+  CHECK(near_limit(100, 100));
+  CHECK(near_limit(99, 100));
+  CHECK_FALSE(near_limit(98, 100));
+  CHECK(near_limit(67108864, 67108864));
+  CHECK_FALSE(near_limit(512 << 20, 1300ull << 20));
+  CHECK_FALSE(near_limit(1ull << 40, std::nullopt));
+  CHECK_FALSE(near_limit(0, 0));
+}
+
+namespace {
+
+OomEvidence killed(Version v, MemoryEvents events, std::uint64_t peak_mib,
+                   std::optional<std::uint64_t> limit_mib) {
+  OomEvidence e;
+  e.version = v;
+  e.events = events;
+  e.peak_bytes = peak_mib << 20;
+  if (limit_mib) e.limit_bytes = *limit_mib << 20;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("attribute_oom_kills on v2: own limit only when this cgroup's oom counted",
+          "[cgroup][oom]") {
+  SECTION("no kill: nothing to attribute") {
+    const auto a = attribute_oom_kills(killed(Version::v2, {5, 0, 0, 0}, 64, 64));
+    CHECK(a.own_limit_kills == 0);
+    CHECK(a.foreign.empty());
+  }
+  SECTION("own limit (as measured in the v2 guest: max, oom and oom_kill in events.local)") {
+    const auto a = attribute_oom_kills(killed(Version::v2, {12679, 1, 1, 0}, 1301, 1301));
+    CHECK(a.own_limit_kills == 1);
+    CHECK(a.foreign.empty());
+  }
+  SECTION("an ancestor's limit: the victim's cgroup counts oom_kill, not oom") {
+    OomEvidence e = killed(Version::v2, {0, 0, 1, 0}, 60, std::nullopt);
+    e.ancestors = {{"/sys/fs/cgroup/a/b", 0, 0, {}}, {"/sys/fs/cgroup/a", 2, 0, {}}};
+    const auto a = attribute_oom_kills(e);
+    CHECK(a.own_limit_kills == 0);
+    CHECK(a.foreign ==
+          "1 OOM kill of members (memory.events.local oom_kill 1) while this cgroup's own limit "
+          "never ran out (oom 0, max 0); the limit of \"/sys/fs/cgroup/a\" ran out "
+          "(memory.events.local oom +2)");
+  }
+  SECTION("a global OOM") {
+    OomEvidence e = killed(Version::v2, {3, 0, 2, 0}, 100, 1024);
+    e.global_oom_kills = 2;
+    const auto a = attribute_oom_kills(e);
+    CHECK(a.own_limit_kills == 0);
+    CHECK(a.foreign.starts_with("2 OOM kills of members (memory.events.local oom_kill 2) while "
+                                "this cgroup's own limit never ran out (oom 0, max 3)"));
+    CHECK(a.foreign.ends_with("; no ancestor's limit was seen to run out, so the machine ran "
+                              "out of memory (a global OOM: /proc/vmstat oom_kill +2)"));
+  }
+  SECTION("an ancestor's limit explains the kill that /proc/vmstat counts too") {
+    OomEvidence e = killed(Version::v2, {0, 0, 1, 0}, 60, std::nullopt);
+    e.ancestors = {{"/sys/fs/cgroup/a", 1, 0, {}}};
+    e.global_oom_kills = 1;
+    CHECK(attribute_oom_kills(e).foreign.ends_with("the limit of \"/sys/fs/cgroup/a\" ran out "
+                                                   "(memory.events.local oom +1)"));
+  }
+  SECTION("no cause found") {
+    const auto a = attribute_oom_kills(killed(Version::v2, {0, 0, 1, 0}, 10, 64));
+    CHECK(a.foreign.ends_with("; no ancestor's limit was seen to run out and /proc/vmstat "
+                              "counted no OOM kill (see dmesg)"));
+  }
+}
+
+TEST_CASE("attribute_oom_kills on v1: own limit when failcnt or the peak says it was hit",
+          "[cgroup][oom]") {
+  SECTION("peak at the limit, failcnt 0 (Linux 6.18 with memsw: measured on this host)") {
+    const auto a = attribute_oom_kills(killed(Version::v1, {0, 0, 1, 0}, 64, 64));
+    CHECK(a.own_limit_kills == 1);
+    CHECK(a.foreign.empty());
+  }
+  SECTION("failcnt counted") {
+    CHECK(attribute_oom_kills(killed(Version::v1, {7, 0, 2, 0}, 10, 64)).own_limit_kills == 2);
+  }
+  SECTION("a parent's limit: the peak stayed far below this cgroup's own (or none)") {
+    OomEvidence e = killed(Version::v1, {0, 0, 1, 0}, 64, std::nullopt);
+    e.ancestors = {{"/sys/fs/cgroup/memory/p", 0, 64 << 20, 64 << 20}};
+    const auto a = attribute_oom_kills(e);
+    CHECK(a.own_limit_kills == 0);
+    CHECK(a.foreign ==
+          "1 OOM kill of members (memory.oom_control oom_kill 1) while this cgroup's usage never "
+          "reached its limit (peak 64 MiB, no limit, failcnt 0); the limit of "
+          "\"/sys/fs/cgroup/memory/p\" ran out (peak 64 MiB of 64 MiB)");
+  }
+  SECTION("a parent's failcnt") {
+    OomEvidence e = killed(Version::v1, {0, 0, 1, 0}, 30, 1024);
+    e.ancestors = {{"/m/p", 4, 30 << 20, 1ull << 30}};
+    CHECK(attribute_oom_kills(e).foreign.ends_with("the limit of \"/m/p\" ran out "
+                                                   "(memory.failcnt +4)"));
   }
 }
