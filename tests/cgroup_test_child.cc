@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,14 @@ int hog(long mib) {
     if (i % 16 == 0) put(1, "allocated " + std::to_string(i) + " MiB\n");
   }
   return 0;
+}
+
+// The first victim of a global OOM killer: oom_score_adj 1000 (raising it needs no privilege).
+int victim(long mib) {
+  const int fd = ::open("/proc/self/oom_score_adj", O_WRONLY);
+  if (fd < 0 || ::write(fd, "1000", 4) != 4) return 3;
+  ::close(fd);
+  return hog(mib);
 }
 
 int flood(long lines) {
@@ -99,6 +108,7 @@ int main(int argc, char** argv) {
   if (mode == "exit" && has_n) return static_cast<int>(arg(argv, 2));
   if (mode == "sleep" && has_n) return sleep_ms(arg(argv, 2)), 0;
   if (mode == "hog" && has_n) return hog(arg(argv, 2));
+  if (mode == "victim" && has_n) return victim(arg(argv, 2));
   if (mode == "flood" && has_n) return flood(arg(argv, 2));
   if (mode == "spawn" && has_n) return spawn(arg(argv, 2));
   if (mode == "line-sleep" && has_n) {
