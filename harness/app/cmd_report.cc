@@ -12,6 +12,7 @@
 #include "harness/stages/diagnostic.h"
 #include "reports/reports.h"
 #include "reports/suite_ops.h"
+#include "reports/versions.h"
 
 namespace tmfault {
 namespace {
@@ -20,8 +21,28 @@ struct ReportArgs {
   std::vector<std::filesystem::path> inputs;
   std::string format;
   std::filesystem::path output;
-  bool merge = false, recheck = false, no_color = false;
+  bool merge = false, recheck = false, versions = false, no_color = false;
 };
+
+/// `--versions`: the runs side by side, one column each, in the order given.
+std::string versions_report(const ReportArgs& a, bool color) {
+  std::string name = a.format.empty() ? "text" : a.format;
+  if (name != "text" && name != "html" && name != "json")
+    throw UsageError(fmt::format("--versions has no format {} (want text, html or json)", quote(name)));
+  if (a.inputs.size() < 2) throw UsageError("--versions takes two or more runs, one per Flink version");
+  if (a.merge || a.recheck) throw UsageError("--versions cannot be combined with --merge or --recheck");
+  std::vector<SuiteResult> suites;
+  for (const auto& in : a.inputs) suites.push_back(load_results(in));
+  if (name == "html") return reports::versions_html(suites);
+  if (name == "json") return reports::versions_json(suites);
+  return reports::versions_text(suites, color);
+}
+
+/// Writes `text` to -o FILE, else stdout.
+void emit(const ReportArgs& a, const std::string& text) {
+  if (a.output.empty()) std::cout << text << std::flush;
+  else write_text(a.output, text);
+}
 
 /// The stored run judged again; its changes on stderr.
 SuiteResult rechecked(const std::filesystem::path& input) {
@@ -35,8 +56,14 @@ SuiteResult rechecked(const std::filesystem::path& input) {
 }
 
 int report(const ReportArgs& a) {
+  bool color = a.output.empty() && use_color(a.no_color);
+  if (a.versions) {
+    emit(a, versions_report(a, color));
+    return static_cast<int>(ExitCode::ok);
+  }
   if (!a.merge && a.inputs.size() != 1)
-    throw UsageError("report takes one run directory or results.json (use --merge to combine several)");
+    throw UsageError("report takes one run directory or results.json (use --merge to combine shards, "
+                     "--versions to compare Flink versions)");
   if (a.merge && a.recheck) throw UsageError("--recheck takes one run; re-check each shard, then merge");
   std::string name = a.format.empty() ? (a.merge ? "json" : "text") : a.format;
   auto format = reports::format_from_name(name);
@@ -50,10 +77,7 @@ int report(const ReportArgs& a) {
   } else {
     suite = a.recheck ? rechecked(a.inputs.front()) : load_results(a.inputs.front());
   }
-  bool color = a.output.empty() && use_color(a.no_color);
-  std::string text = reports::render(suite, *format, color);
-  if (a.output.empty()) std::cout << text << std::flush;
-  else write_text(a.output, text);
+  emit(a, reports::render(suite, *format, color));
   // Re-judged, the verdicts are the answer, as after a run.
   return a.recheck ? exit_code_for(suite, 0) : static_cast<int>(ExitCode::ok);
 }
@@ -62,15 +86,33 @@ int report(const ReportArgs& a) {
 
 Command report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  CLI::App* rep = app.add_subcommand("report", "render a stored run again, or judge it again, without running anything");
-  rep->add_option("inputs", a->inputs, "a run directory (out/<timestamp>) or its results.json")->required();
-  rep->add_option("-f,--format", a->format, "text, json, junit or html (default: text; json with --merge)");
+  CLI::App* rep = app.add_subcommand(
+      "report", "render a stored run again, judge it again, or set runs of several Flink versions side by side");
+  rep->add_option("inputs", a->inputs,
+                  "a run directory (out/<timestamp>, out/latest) or its results.json; several with --merge "
+                  "or --versions")
+      ->required();
+  rep->add_option("-f,--format", a->format,
+                  "text, json, junit or html (default: text; json with --merge; --versions: text, html or json)");
   rep->add_option("-o,--output", a->output, "write to FILE (default: stdout)");
   rep->add_flag("--merge", a->merge, "combine several runs (shards) of one Flink version into one");
   rep->add_flag("--recheck", a->recheck,
                 "judge the stored run again with this tmfault's detectors and checker (symptom lines "
                 "re-read from the stored logs); lists the verdicts that changed; exits like `run`");
+  rep->add_flag("--versions", a->versions,
+                "several runs side by side, one column each in the order given (one per Flink version): per "
+                "claim of the guide its verdict and observed symptom on each version; then every claim whose "
+                "verdict or symptom differs, with Flink's memory breakdown on each version");
   rep->add_flag("--no-color", a->no_color, "plain text (also: NO_COLOR=1, or stdout not a terminal)");
+  rep->footer(
+      "Examples:\n"
+      "  tmfault report out/latest -f html -o report.html\n"
+      "      a stored run again, as HTML\n"
+      "  tmfault report --merge shard-1/results.json shard-2/results.json -o all.json\n"
+      "      the shards of one Flink version as one run\n"
+      "  tmfault report --versions out/n/results-1.20.5.json out/n/results-2.3.0.json -f html -o versions.html\n"
+      "      the same suite on two Flink versions side by side (ci/nightly writes versions.txt, .html\n"
+      "      and .json for every line in ci/flink-lines)");
   return {rep, [a] { return report(*a); }};
 }
 
