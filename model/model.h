@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,7 +58,7 @@ struct Scenario {
   std::string workload;      ///< a name from the workload catalogue
   FlinkOptions workload_args;  ///< passed as --key value
   Millis timeout{90'000};
-  FlinkOptions taskmanager;  ///< options of the faulty run
+  FlinkOptions options;      ///< the subject's options in the faulty run ([taskmanager] or [jobmanager])
   std::optional<std::uint64_t> cgroup_limit_bytes;  ///< default: the derived process size
   Symptom expect = Symptom::healthy;
   std::vector<std::string> expect_mentions;  ///< texts the symptom's message must contain
@@ -79,7 +80,7 @@ struct VariantPlan {
   std::string name;          ///< human label: "faulty run" or the remedy name
   VariantKind kind = VariantKind::faulty;
   Role subject = Role::taskmanager;  ///< whose symptom counts
-  FlinkOptions tm_options;   ///< the scenario's options after set/unset
+  FlinkOptions options;      ///< the subject's options: the scenario's, after set/unset
   FlinkOptions changed;      ///< for remedies: what differs from the faulty run ("key" -> value or "(unset)")
   Symptom expect = Symptom::healthy;
   std::vector<std::string> expect_mentions;  ///< faulty run: texts the symptom's message must contain
@@ -92,16 +93,26 @@ struct VariantPlan {
   Millis timeout{90'000};
 };
 
-/// Flink's derived memory sizes (bytes) from BashJavaUtils GET_TM_RESOURCE_PARAMS.
+/// Flink's derived memory sizes (bytes) of one process, from BashJavaUtils
+/// GET_TM_RESOURCE_PARAMS (a TaskManager: eight components) or GET_JM_RESOURCE_PARAMS (a
+/// JobManager: heap, off-heap, metaspace, overhead).
 struct MemoryBreakdown {
+  Role role = Role::taskmanager;
   std::uint64_t framework_heap = 0, task_heap = 0, framework_off_heap = 0, task_off_heap = 0,
                 managed = 0, network = 0, jvm_metaspace = 0, jvm_overhead = 0;
+  std::uint64_t jm_heap = 0, jm_off_heap = 0;  ///< a JobManager's JVM heap and off-heap
   std::vector<std::string> jvm_args;      ///< line 1: -Xmx.. -Xms.. -XX:MaxDirectMemorySize=.. -XX:MaxMetaspaceSize=..
   std::vector<std::string> dynamic_args;  ///< line 2 split into argv: -D, key=value, ...
-  std::uint64_t jvm_heap() const { return framework_heap + task_heap; }
-  std::uint64_t jvm_direct() const { return framework_off_heap + task_off_heap + network; }
+  bool jobmanager() const { return role == Role::jobmanager; }
+  std::uint64_t jvm_heap() const { return jobmanager() ? jm_heap : framework_heap + task_heap; }
+  /// The direct memory budget: -XX:MaxDirectMemorySize for a TaskManager; a JobManager's
+  /// off-heap (its direct limit only with jobmanager.memory.enable-jvm-direct-memory-limit).
+  std::uint64_t jvm_direct() const {
+    return jobmanager() ? jm_off_heap : framework_off_heap + task_off_heap + network;
+  }
   std::uint64_t total_flink() const {
-    return framework_heap + task_heap + framework_off_heap + task_off_heap + managed + network;
+    return jobmanager() ? jm_heap + jm_off_heap
+                        : framework_heap + task_heap + framework_off_heap + task_off_heap + managed + network;
   }
   std::uint64_t total_process() const { return total_flink() + jvm_metaspace + jvm_overhead; }
 };
@@ -124,6 +135,19 @@ inline constexpr MemoryPart kMemoryParts[] = {
     {"jvm_metaspace", "taskmanager.memory.jvm-metaspace.size", &MemoryBreakdown::jvm_metaspace},
     {"jvm_overhead", "taskmanager.memory.jvm-overhead.max", &MemoryBreakdown::jvm_overhead},
 };
+/// The four components of a JobManager's breakdown, as BashJavaUtils GET_JM_RESOURCE_PARAMS
+/// sets them.
+inline constexpr MemoryPart kJobManagerMemoryParts[] = {
+    {"heap", "jobmanager.memory.heap.size", &MemoryBreakdown::jm_heap},
+    {"off_heap", "jobmanager.memory.off-heap.size", &MemoryBreakdown::jm_off_heap},
+    {"jvm_metaspace", "jobmanager.memory.jvm-metaspace.size", &MemoryBreakdown::jvm_metaspace},
+    {"jvm_overhead", "jobmanager.memory.jvm-overhead.max", &MemoryBreakdown::jvm_overhead},
+};
+/// The components of `role`'s breakdown.
+inline std::span<const MemoryPart> memory_parts(Role role) {
+  if (role == Role::jobmanager) return kJobManagerMemoryParts;
+  return kMemoryParts;
+}
 
 /// How a process ended, decoded from a raw wait status.
 struct ExitStatus {
@@ -148,7 +172,7 @@ struct MemorySample {
 /// Milestones of one run, each since the variant started (nullopt: not reached).
 struct Timings {
   std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom,
-      tm_exited;
+      subject_exited;  ///< subject_exited: when the subject process exited
   std::optional<Millis> deadline;  ///< when the run's timeout fires (the monitor's start + timeout)
   Millis total{0};
 };
@@ -158,13 +182,13 @@ struct Observation {
   std::string harness_error;           ///< non-empty: the harness or environment failed
   bool derive_ok = false;
   std::string derive_output;           ///< BashJavaUtils output when it failed (or its log)
-  std::optional<MemoryBreakdown> memory;
-  std::optional<std::uint64_t> cgroup_limit_bytes;
+  std::optional<MemoryBreakdown> memory;  ///< the subject's, as Flink derived it
+  std::optional<std::uint64_t> cgroup_limit_bytes;  ///< the subject's container
   std::optional<ExitStatus> tm_exit;   ///< nullopt: the TM was alive when the run ended
-  std::optional<ExitStatus> jm_exit;
-  bool tm_started = false;
-  std::uint64_t tm_oom_kills = 0;
-  std::uint64_t tm_peak_bytes = 0;
+  std::optional<ExitStatus> jm_exit;   ///< nullopt: the JM was alive when the run ended
+  bool tm_started = false;             ///< the subject was started (the name is format 1's)
+  std::uint64_t oom_kills = 0;         ///< kills by the subject's own cgroup limit
+  std::uint64_t peak_bytes = 0;        ///< the subject cgroup's peak usage
   std::vector<SymptomHit> hits;
   std::string job_state;               ///< from JM REST: FINISHED, FAILED, ... ("" = no job seen)
   std::string job_failure;             ///< the job's root exception (first lines)

@@ -93,7 +93,8 @@ nlohmann::ordered_json dynamic_configs(const std::vector<std::string>& args) {
 
 nlohmann::ordered_json memory_json(const MemoryBreakdown& m) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const MemoryPart& p : kMemoryParts) j[p.name] = m.*p.bytes;
+  j["role"] = role_name(m.role);
+  for (const MemoryPart& p : memory_parts(m.role)) j[p.name] = m.*p.bytes;
   j["jvm_heap"] = m.jvm_heap();
   j["jvm_direct"] = m.jvm_direct();
   j["total_flink"] = m.total_flink();
@@ -111,7 +112,7 @@ std::string explain_json(const std::vector<ExplainedVariant>& vs, std::string_vi
   nlohmann::ordered_json variants = nlohmann::ordered_json::array();
   for (const ExplainedVariant& v : vs) {
     nlohmann::ordered_json options = nlohmann::ordered_json::object();
-    for (const auto& [k, val] : v.plan.tm_options) options[k] = val;
+    for (const auto& [k, val] : v.plan.options) options[k] = val;
     nlohmann::ordered_json j{{"id", fmt::format("{}/{}", v.plan.scenario_id, v.plan.variant)},
                              {"name", v.plan.name},
                              {"options", options}};

@@ -123,10 +123,10 @@ std::string facts(const RunRecord& r) {
                     fact("observed", h(seen));
   if (!r.plan.changed.empty()) out += fact("changed", options_html(r.plan.changed));
   if (!r.plan.why.empty()) out += fact("why (scenario)", h(r.plan.why));
-  out += fact("TaskManager", h(describe_tm(o)) + (o.tm_oom_kills ? fmt::format(", cgroup oom_kill={}", o.tm_oom_kills) : ""));
+  out += fact("TaskManager", h(describe_tm(o)) + (o.oom_kills ? fmt::format(", cgroup oom_kill={}", o.oom_kills) : ""));
   if (!o.job_state.empty()) out += fact("job", h(o.job_state));
-  if (o.tm_peak_bytes)
-    out += fact("peak usage", fmt::format("{}{}", mib(o.tm_peak_bytes),
+  if (o.peak_bytes)
+    out += fact("peak usage", fmt::format("{}{}", mib(o.peak_bytes),
                                           o.cgroup_limit_bytes ? " of limit " + mib(*o.cgroup_limit_bytes) : ""));
   out += fact("duration", seconds(o.timings.total) + (o.timed_out ? " (timed out)" : ""));
   return out + "</dl>\n";

@@ -20,7 +20,8 @@ ordered_json opt_ms(const std::optional<T>& v) {
 
 ordered_json memory_json(const MemoryBreakdown& m) {
   ordered_json j = ordered_json::object();
-  for (const MemoryPart& part : kMemoryParts) j[part.name] = m.*part.bytes;
+  if (m.jobmanager()) j["role"] = role_name(m.role);  // absent: a TaskManager (format 1)
+  for (const MemoryPart& part : memory_parts(m.role)) j[part.name] = m.*part.bytes;
   j["total_flink"] = m.total_flink();
   j["total_process"] = m.total_process();
   j["jvm_args"] = m.jvm_args;
@@ -41,7 +42,7 @@ ordered_json plan_json(const VariantPlan& p) {
           {"expect", symptom_name(p.expect)}, {"expect_mentions", p.expect_mentions},
           {"why", p.why},
           {"quote", p.quote},
-          {"changed", options_json(p.changed)}, {"taskmanager", options_json(p.tm_options)},
+          {"changed", options_json(p.changed)}, {"taskmanager", options_json(p.options)},
           {"workload", p.workload},      {"workload_class", p.workload_class},
           {"workload_args", p.workload_args},
           {"cgroup_limit_bytes", p.cgroup_limit_bytes ? ordered_json(*p.cgroup_limit_bytes) : ordered_json(nullptr)},
@@ -64,8 +65,8 @@ ordered_json observation_json(const Observation& o) {
           {"tm_started", o.tm_started},
           {"tm_exit", exit_json(o.tm_exit)},
           {"jm_exit", exit_json(o.jm_exit)},
-          {"tm_oom_kills", o.tm_oom_kills},
-          {"tm_peak_bytes", o.tm_peak_bytes},
+          {"oom_kills", o.oom_kills},
+          {"peak_bytes", o.peak_bytes},
           {"job_state", o.job_state},
           {"job_failure", o.job_failure},
           {"timed_out", o.timed_out},
@@ -74,7 +75,7 @@ ordered_json observation_json(const Observation& o) {
           {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)},
                           {"tm_registered", opt_ms(t.tm_registered)}, {"job_running", opt_ms(t.job_running)},
                           {"job_ended", opt_ms(t.job_ended)}, {"first_symptom", opt_ms(t.first_symptom)},
-                          {"tm_exited", opt_ms(t.tm_exited)}, {"deadline", opt_ms(t.deadline)},
+                          {"subject_exited", opt_ms(t.subject_exited)}, {"deadline", opt_ms(t.deadline)},
                           {"total", t.total.count()}}},
           {"ports", o.ports},
           {"notes", o.notes},

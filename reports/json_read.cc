@@ -119,7 +119,7 @@ VariantPlan plan(const Node& n) {
   p.why = n.at("why").str();
   if (auto q = n.maybe("quote")) p.quote = q->str();
   p.changed = options(n.at("changed"));
-  p.tm_options = options(n.at("taskmanager"));
+  p.options = options(n.at("taskmanager"));
   p.workload = n.at("workload").str();
   p.workload_class = n.at("workload_class").str();
   p.workload_args = strings(n.at("workload_args"));
@@ -130,7 +130,8 @@ VariantPlan plan(const Node& n) {
 
 MemoryBreakdown memory(const Node& n) {
   MemoryBreakdown m;
-  for (const MemoryPart& part : kMemoryParts) m.*part.bytes = n.at(part.name).u64();
+  if (auto r = n.maybe("role")) m.role = role(*r);
+  for (const MemoryPart& part : memory_parts(m.role)) m.*part.bytes = n.at(part.name).u64();
   m.jvm_args = strings(n.at("jvm_args"));
   m.dynamic_args = strings(n.at("dynamic_args"));
   return m;
@@ -150,7 +151,7 @@ Timings timings(const Node& n) {
   t.job_running = opt_ms(n, "job_running");
   t.job_ended = opt_ms(n, "job_ended");
   t.first_symptom = opt_ms(n, "first_symptom");
-  t.tm_exited = opt_ms(n, "tm_exited");
+  t.subject_exited = n.maybe("subject_exited") ? opt_ms(n, "subject_exited") : opt_ms(n, "tm_exited");
   t.deadline = opt_ms(n, "deadline");
   t.total = n.at("total").ms();
   return t;
@@ -185,8 +186,9 @@ Observation observation(const Node& n) {
   o.tm_started = n.at("tm_started").boolean();
   o.tm_exit = exit_status(n, "tm_exit");
   o.jm_exit = exit_status(n, "jm_exit");
-  o.tm_oom_kills = n.at("tm_oom_kills").u64();
-  o.tm_peak_bytes = n.at("tm_peak_bytes").u64();
+  // Keys of format 1 before the JobManager could be the subject: tm_oom_kills, tm_peak_bytes.
+  o.oom_kills = (n.maybe("oom_kills") ? n.at("oom_kills") : n.at("tm_oom_kills")).u64();
+  o.peak_bytes = (n.maybe("peak_bytes") ? n.at("peak_bytes") : n.at("tm_peak_bytes")).u64();
   o.job_state = n.at("job_state").str();
   o.job_failure = n.at("job_failure").str();
   o.timed_out = n.at("timed_out").boolean();

@@ -39,7 +39,7 @@ double max_time_ms(const Observation& o) {
 }
 
 std::uint64_t max_bytes(const Observation& o) {
-  std::uint64_t m = std::max(o.tm_peak_bytes, o.cgroup_limit_bytes.value_or(0));
+  std::uint64_t m = std::max(o.peak_bytes, o.cgroup_limit_bytes.value_or(0));
   for (const MemorySample& s : o.samples) m = std::max(m, s.usage_bytes);
   if (o.memory) m = std::max(m, o.memory->total_process());
   return std::max<std::uint64_t>(m, 64 * kMiB);
@@ -107,11 +107,11 @@ void milestones(std::string& out, const Scale& sc, const Timings& t) {
 
 void symptom_marker(std::string& out, const Scale& sc, const Observation& o) {
   const SymptomHit* hit = first_hit(o);
-  if (!hit && o.tm_exit && o.timings.tm_exited) {  // e.g. the kernel's OOM kill: no log line
-    std::string label = fmt::format("TM killed at {}", seconds(*o.timings.tm_exited));
-    vline(out, sc, *o.timings.tm_exited, "symptom", label, 3);
+  if (!hit && o.tm_exit && o.timings.subject_exited) {  // e.g. the kernel's OOM kill: no log line
+    std::string label = fmt::format("TM killed at {}", seconds(*o.timings.subject_exited));
+    vline(out, sc, *o.timings.subject_exited, "symptom", label, 3);
     out += fmt::format("<path class=\"symptom-dot\" d=\"M{0:.1f},{1:.1f} l-5,-9 h10 z\"/>\n",
-                       sc.x(o.timings.tm_exited->count()), kTop);
+                       sc.x(o.timings.subject_exited->count()), kTop);
     return;
   }
   if (!hit) return;

@@ -72,7 +72,7 @@ void timings_table(const SuiteResult& s, std::string& out) {
                        safe(variant_id(r.plan)), maybe_seconds(t.derived),
                        maybe_seconds(t.jm_ready), maybe_seconds(t.tm_registered),
                        maybe_seconds(t.job_running),
-                       maybe_seconds(t.first_symptom ? t.first_symptom : t.tm_exited ? t.tm_exited : t.job_ended), seconds(t.total));
+                       maybe_seconds(t.first_symptom ? t.first_symptom : t.subject_exited ? t.subject_exited : t.job_ended), seconds(t.total));
   }
 }
 

@@ -51,9 +51,9 @@ TEST_CASE("healthy needs a FINISHED job, a live TM and no OOM kill") {
   Observation o = started();
   o.job_state = "FINISHED";
   CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::pass);
-  o.tm_oom_kills = 1;
+  o.oom_kills = 1;
   CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::fail);
-  o.tm_oom_kills = 0;
+  o.oom_kills = 0;
   o.tm_exit = ExitStatus{false, 1};
   CHECK(check(expecting(Symptom::healthy), o).outcome == Outcome::fail);
 }
@@ -61,9 +61,9 @@ TEST_CASE("healthy needs a FINISHED job, a live TM and no OOM kill") {
 TEST_CASE("container-killed is SIGKILL plus a cgroup oom_kill and no Java error") {
   Observation o = started();
   o.tm_exit = ExitStatus{true, 9};
-  o.tm_oom_kills = 1;
+  o.oom_kills = 1;
   CHECK(check(expecting(Symptom::container_killed), o).outcome == Outcome::pass);
-  o.tm_oom_kills = 0;  // a SIGKILL not from the kernel's OOM killer
+  o.oom_kills = 0;  // a SIGKILL not from the kernel's OOM killer
   CHECK(check(expecting(Symptom::container_killed), o).outcome == Outcome::fail);
 }
 

@@ -49,6 +49,23 @@ TEST_CASE("IllegalConfigurationException messages are extracted with their cause
       "\tat org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.processSpecFromConfig\n"
       "Caused by: org.apache.flink.configuration.IllegalConfigurationException: Inconsistently "
       "configured x\n";
-  CHECK(illegal_config_message(out) == "TaskManager memory configuration failed: Inconsistently configured x");
-  CHECK(illegal_config_message("no exception").empty());
+  CHECK(illegal_config_message(out, Role::taskmanager) ==
+        "TaskManager memory configuration failed: Inconsistently configured x");
+  CHECK(illegal_config_message(out, Role::jobmanager).empty());  // not the JobManager's derivation
+  CHECK(illegal_config_message("no exception", Role::taskmanager).empty());
+}
+
+TEST_CASE("a JobManager's IllegalConfigurationException, and where it was made (Flink 2.3.0: no wrapper)") {
+  std::string out =
+      "Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: Inconsistently "
+      "configured Key: 'jobmanager.memory.jvm-overhead.fraction' , default: 0.1 (fallback keys: []) (1.5) and its "
+      "min (192.000mb (201326592 bytes)), max (1024.000mb (1073741824 bytes)) value\n"
+      "\tat org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils.getRangeFraction(ProcessMemoryUtils.java:295)\n"
+      "\tat org.apache.flink.runtime.jobmanager.JobManagerProcessUtils.processSpecFromConfig(JobManagerProcessUtils.java:57)\n"
+      "Caused by: java.lang.IllegalArgumentException: fraction must be in range [0, 1)\n"
+      "\tat org.apache.flink.util.Preconditions.checkArgument(Preconditions.java:138)\n";
+  CHECK(illegal_config_message(out, Role::jobmanager).starts_with("Inconsistently configured Key: 'jobmanager.memory"));
+  CHECK(illegal_config_message(out, Role::taskmanager).empty());
+  CHECK(illegal_config_origin(out) == "ProcessMemoryUtils.getRangeFraction");
+  CHECK(illegal_config_origin("nothing").empty());
 }

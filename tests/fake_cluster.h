@@ -2,6 +2,8 @@
 // A Cluster that replays a script on a virtual clock: lines, exits, REST answers, cgroup
 // counters, a BashJavaUtils answer, a stop request, a failing disk. No process, no cgroup, no
 // file: every branch of the runner runs in microseconds (ninja's FakeCommandRunner, for us).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -72,8 +74,8 @@ class FakeCluster final : public Cluster {
   int free_port() override { return s_.port; }
   void write_conf(const std::string& name, const FlinkOptions&) override { calls_.confs.push_back(name); }
 
-  Derivation derive(const std::string& name, std::string_view command) override {
-    calls_.derived.push_back(name + " " + std::string(command));
+  Derivation derive(const std::string& name, Role role, const std::string& log_name) override {
+    calls_.derived.push_back(fmt::format("{} {} {}", name, role_source(role), log_name));
     advance(clock_ + s_.derive_takes);
     if (stop_ && stop_->load()) throw Interrupted();
     return s_.derivation;

@@ -21,7 +21,7 @@ static const char* kDefaultOutput =
 
 TEST_CASE("BashJavaUtils output gives every component and the JVM flags") {
   std::string error;
-  auto m = parse_bash_java_utils(kDefaultOutput, error);
+  auto m = parse_bash_java_utils(kDefaultOutput, Role::taskmanager, error);
   REQUIRE(m);
   CHECK(m->task_heap == 402653174);
   CHECK(m->managed == 536870920);
@@ -38,8 +38,8 @@ TEST_CASE("BashJavaUtils output gives every component and the JVM flags") {
 
 TEST_CASE("BashJavaUtils output without two result lines is rejected like config.sh does") {
   std::string error;
-  CHECK_FALSE(parse_bash_java_utils("Exception in thread main\n", error));
+  CHECK_FALSE(parse_bash_java_utils("Exception in thread main\n", Role::taskmanager, error));
   CHECK(error == "expected 2 'BASH_JAVA_UTILS_EXEC_RESULT:' lines from BashJavaUtils, got 0");
-  CHECK_FALSE(parse_bash_java_utils("BASH_JAVA_UTILS_EXEC_RESULT:-Xmx1\nBASH_JAVA_UTILS_EXEC_RESULT:-D a=1b\n", error));
+  CHECK_FALSE(parse_bash_java_utils("BASH_JAVA_UTILS_EXEC_RESULT:-Xmx1\nBASH_JAVA_UTILS_EXEC_RESULT:-D a=1b\n", Role::taskmanager, error));
   CHECK(error.find("no usable") != std::string::npos);
 }

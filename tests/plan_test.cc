@@ -9,7 +9,7 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   sc.id = "heap-space";
   sc.workload = "heap";
   sc.workload_args = {{"retain", "300m"}};
-  sc.taskmanager = {{"taskmanager.memory.process.size", "1g"}, {"taskmanager.numberOfTaskSlots", "1"}};
+  sc.options = {{"taskmanager.memory.process.size", "1g"}, {"taskmanager.numberOfTaskSlots", "1"}};
   sc.expect = Symptom::oom_heap;
   Remedy total{"increase total memory", {{"taskmanager.memory.process.size", "2g"}}, {}, Symptom::healthy, "", {}, {}};
   Remedy heap{"increase task heap memory",
@@ -23,9 +23,9 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   CHECK(plans[0].workload_class == "org.tmfault.workloads.Heap");
   CHECK(plans[0].workload_args == std::vector<std::string>{"--retain", "300m"});
   CHECK(plans[1].variant == "increase-total-memory");
-  CHECK(plans[1].tm_options[0].second == "2g");
+  CHECK(plans[1].options[0].second == "2g");
   CHECK(plans[1].expect == Symptom::healthy);
-  CHECK(plans[2].tm_options == FlinkOptions{{"taskmanager.numberOfTaskSlots", "1"},
+  CHECK(plans[2].options == FlinkOptions{{"taskmanager.numberOfTaskSlots", "1"},
                                             {"taskmanager.memory.task.heap.size", "512m"},
                                             {"taskmanager.memory.managed.size", "128m"}});
   CHECK(plans[2].changed.back() == std::pair<std::string, std::string>{"taskmanager.memory.process.size", "(unset)"});

@@ -32,13 +32,13 @@ SuiteResult full_suite() {
        {"Java heap space"}, "", "The exception usually indicates that the JVM heap is too small.", "heap", "org.tmfault.workloads.Heap", {"--retain", "256m"}, 1 << 30, Millis(90'000)};
   Observation& o = faulty.observation;
   o.derive_ok = true;
-  o.memory = MemoryBreakdown{1, 2, 3, 4, 5, 6, 7, 8, {"-Xmx3"}, {"-D", "x=1b"}};
+  o.memory = MemoryBreakdown{Role::taskmanager, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, {"-Xmx3"}, {"-D", "x=1b"}};
   o.cgroup_limit_bytes = 1 << 30;
   o.tm_started = true;
   o.tm_exit = ExitStatus{true, 9};
   o.jm_exit = ExitStatus{false, 1};
-  o.tm_oom_kills = 2;
-  o.tm_peak_bytes = 999;
+  o.oom_kills = 2;
+  o.peak_bytes = 999;
   o.hits = {{Symptom::oom_heap, "tm", "java.lang.OutOfMemoryError: Java heap space", Millis(1500)}};
   o.job_state = "FAILED";
   o.job_failure = "Caused by: java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)";
@@ -151,7 +151,7 @@ TEST_CASE("suite_from_json inverts suite_json: same JSON, same rendering in ever
   CHECK(text_report(y, true) == text_report(x, true));
   REQUIRE(y.records.size() == 3);
   CHECK(y.records[0].plan.expect_mentions == std::vector<std::string>{"Java heap space"});
-  CHECK(y.records[0].plan.tm_options == x.records[0].plan.tm_options);  // order kept
+  CHECK(y.records[0].plan.options == x.records[0].plan.options);  // order kept
   CHECK(y.records[0].observation.tm_exit->signaled);
   CHECK_FALSE(y.records[2].verdict.observed_known);
   CHECK(y.interrupted);

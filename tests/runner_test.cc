@@ -70,7 +70,7 @@ TEST_CASE("a healthy run: the job finishes, the TaskManager lives") {
   CHECK(r.v.outcome == Outcome::pass);
   CHECK(r.v.observed == Symptom::healthy);
   CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
-  CHECK(f.calls[0].derived == std::vector<std::string>{"tm-conf GET_TM_RESOURCE_PARAMS"});
+  CHECK(f.calls[0].derived == std::vector<std::string>{"tm-conf tm derive.log"});
   CHECK(f.calls[0].torn_down);
   CHECK(r.o.timings.job_ended == 6000ms);
   CHECK(r.o.timings.total >= 6000ms);
@@ -198,7 +198,8 @@ TEST_CASE("Flink refusing the configuration is the illegal-config symptom") {
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::illegal_config), f);
   CHECK(r.v.outcome == Outcome::pass);
-  CHECK(r.v.reason == "TaskManager memory configuration failed: Sum of configured ... exceed");
+  CHECK(r.v.reason == "TaskManager memory configuration failed: Sum of configured ... exceed "
+                      "[made in TaskExecutorProcessUtils.processSpecFromConfig]");
 }
 
 TEST_CASE("the kernel's kill of the TaskManager's own cgroup is container-killed") {
@@ -210,8 +211,8 @@ TEST_CASE("the kernel's kill of the TaskManager's own cgroup is container-killed
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::container_killed), f);
   CHECK(r.v.outcome == Outcome::pass);
-  CHECK(r.o.timings.tm_exited == 9000ms);
-  CHECK(r.o.tm_peak_bytes == 1ULL << 30);
+  CHECK(r.o.timings.subject_exited == 9000ms);
+  CHECK(r.o.peak_bytes == 1ULL << 30);
 }
 
 TEST_CASE("a SIGKILL without an OOM kill of the TaskManager's cgroup is not container-killed") {
@@ -294,4 +295,116 @@ TEST_CASE("a symptom ends the run once the job settles, without waiting for the 
   CHECK(r.v.outcome == Outcome::pass);
   CHECK_FALSE(r.o.timed_out);
   CHECK(r.o.timings.total < 16s);
+}
+
+// The JobManager as the subject: its derivation, its log, its cgroup; the TaskManager is the
+// harness's.
+
+namespace {
+
+VariantPlan jm_plan_expecting(Symptom s) {
+  VariantPlan p = plan_expecting(s, 60s);
+  p.scenario_id = "jm-heap-space";
+  p.subject = Role::jobmanager;
+  p.workload_class = "org.tmfault.workloads.JmHeap";
+  return p;
+}
+
+MemoryBreakdown jm_breakdown() {
+  MemoryBreakdown m;
+  m.role = Role::jobmanager;
+  m.jm_heap = 448ULL << 20, m.jm_off_heap = 128ULL << 20, m.jvm_metaspace = 256ULL << 20, m.jvm_overhead = 192ULL << 20;
+  m.jvm_args = {"-Xmx469762048", "-Xms469762048", "-XX:MaxMetaspaceSize=268435456"};
+  m.dynamic_args = {"-D", "jobmanager.memory.heap.size=469762048b"};
+  return m;
+}
+
+/// Flink 1.20.5: main() fails with the OOM, the JobManager reports it and exits 2.
+Script jm_heap_oom() {
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.lines.push_back({3000ms, Role::jobmanager, "Caused by: java.lang.OutOfMemoryError: Java heap space"});
+  s.exits[Role::jobmanager] = {3400ms, ExitStatus{false, 2}};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("JobManager subject: sized by GET_JM_RESOURCE_PARAMS, its cgroup limit its total process size") {
+  FakeClusters f{{jm_heap_oom()}};
+  Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
+  CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(r.o.cgroup_limit_bytes == 1024ULL << 20);
+  CHECK(r.v.outcome == Outcome::pass);  // its own exit after the symptom is no infrastructure failure
+  CHECK(r.v.observed == Symptom::oom_heap);
+  CHECK(r.o.timings.subject_exited == 3400ms);
+}
+
+TEST_CASE("JobManager subject: Flink refusing its options starts no process at all") {
+  Script s;
+  s.derivation.output =
+      "Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: Cannot read "
+      "memory size from config option 'jobmanager.memory.off-heap.size'.\n"
+      "\tat org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils.getMemorySizeFromConfig(ProcessMemoryUtils.java:281)\n"
+      "\tat org.apache.flink.runtime.jobmanager.JobManagerProcessUtils.processSpecFromConfig(JobManagerProcessUtils.java:57)\n";
+  FakeClusters f{{s}};
+  VariantPlan p = jm_plan_expecting(Symptom::illegal_config);
+  p.expect_mentions = {"jobmanager.memory.off-heap.size"};
+  Ran r = run(p, f);
+  CHECK(f.calls[0].started.empty());
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.reason == "Cannot read memory size from config option 'jobmanager.memory.off-heap.size'. "
+                      "[made in ProcessMemoryUtils.getMemorySizeFromConfig]");
+}
+
+TEST_CASE("JobManager subject: the kernel's kill of its own cgroup is container-killed") {
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.exits[Role::jobmanager] = {5000ms, ExitStatus{true, 9}};
+  s.cgroups[Role::jobmanager] = {1, 2ULL << 30};
+  s.cgroups[Role::taskmanager] = {0, 300ULL << 20};
+  FakeClusters f{{s}};
+  Ran r = run(jm_plan_expecting(Symptom::container_killed), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.reason == "JM killed by SIGKILL (137), cgroup oom_kill=1, no Java error");
+  CHECK(r.o.peak_bytes == 2ULL << 30);
+}
+
+TEST_CASE("JobManager subject: the TaskManager (not under test) dying is an error; its symptoms are not the JM's") {
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.lines.push_back({3000ms, Role::taskmanager, "java.lang.OutOfMemoryError: Java heap space"});
+  s.exits[Role::taskmanager] = {3500ms, ExitStatus{false, 1}};
+  FakeClusters f{{s}};
+  Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the TaskManager (not under test) exited 1 (Flink fatal error or uncaught exception) before "
+                      "the job ended (see tm.log)");
+}
+
+TEST_CASE("JobManager subject: a symptom before any job ends the run without the long settle") {
+  Script s = jm_heap_oom();
+  s.exits.clear();  // Flink 2.3.0: the application FAILED, the JobManager stays up
+  FakeClusters f{{s}};
+  Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.o.timings.total < 6s);
+}
+
+TEST_CASE("a workloads jar without the job's class is the environment's fault, not a verdict") {
+  Script s;
+  s.lines = cluster_up();
+  s.lines.push_back({1500ms, Role::jobmanager,
+                     "Caused by: org.apache.flink.client.program.ProgramInvocationException: The program's entry point "
+                     "class 'org.tmfault.workloads.JmHeap' was not found in the jar file."});
+  s.exits[Role::jobmanager] = {1600ms, ExitStatus{false, 1}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the workloads jar does not hold the job (rebuild it: ci/setup): The program's entry point class "
+                      "'org.tmfault.workloads.JmHeap' was not found in the jar file.");
 }

@@ -65,7 +65,7 @@ TEST_CASE("a good scenario loads with every field") {
   CHECK(s.id == "heap-space");
   CHECK(s.timeout.count() == 60'000);
   CHECK(s.workload_args == FlinkOptions{{"retain", "300m"}, {"hold", "2"}});
-  CHECK(s.taskmanager[1].second == "0.1");
+  CHECK(s.options[1].second == "0.1");
   CHECK(s.expect == Symptom::oom_heap);
   REQUIRE(s.remedies.size() == 2);
   CHECK(s.remedies[1].expect == Symptom::oom_heap);
@@ -83,6 +83,8 @@ TEST_CASE("bad scenarios: every problem reported at once, exactly as in tests/da
     expected.replace_extension(".expected");
     INFO(e.path().string());
     CHECK(r.scenarios.empty());
+    // After an intended change to a message: TMFAULT_UPDATE_GOLDEN=1, then review the diff.
+    if (std::getenv("TMFAULT_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << diagnostics_text(r);
     CHECK(diagnostics_text(r) == slurp(expected));
   }
   CHECK(files >= 5);

@@ -31,7 +31,7 @@ VariantPlan plan_from_definitions(const std::vector<std::string>& defs) {
     std::size_t eq = d.find('=');
     if (eq == std::string::npos || eq == 0)
       throw UsageError(fmt::format("-D {} is not key=value, e.g. -D taskmanager.memory.process.size=1g", quote(d)));
-    p.tm_options.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+    p.options.emplace_back(d.substr(0, eq), d.substr(eq + 1));
   }
   return p;
 }

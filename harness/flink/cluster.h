@@ -49,9 +49,9 @@ class Cluster {
 
   /// Writes <run dir>/<name>/config.yaml with `options` and the log configuration Flink reads.
   virtual void write_conf(const std::string& name, const FlinkOptions& options) = 0;
-  /// BashJavaUtils `command` (GET_TM_RESOURCE_PARAMS, GET_JM_RESOURCE_PARAMS) on conf `name`;
-  /// throws Interrupted when a stop is requested meanwhile.
-  virtual Derivation derive(const std::string& name, std::string_view command) = 0;
+  /// Flink's memory model of `role` (BashJavaUtils GET_TM_/GET_JM_RESOURCE_PARAMS) on conf
+  /// `name`, its output kept in <log_name>; throws Interrupted when a stop is requested meanwhile.
+  virtual Derivation derive(const std::string& name, Role role, const std::string& log_name) = 0;
   /// Starts a JVM in a fresh memory cgroup; its lines go to the LineHandler and its log file.
   virtual void start(const JvmLaunch& launch) = 0;
 

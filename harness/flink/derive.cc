@@ -12,6 +12,7 @@
 #include "harness/flink/files.h"
 #include "harness/flink/launch.h"
 #include "harness/stages/memory_model.h"
+#include "harness/stages/memory_model.h"
 
 namespace tmfault {
 namespace fs = std::filesystem;
@@ -40,16 +41,17 @@ std::map<std::string, std::string> flink_env(const fs::path& home, const fs::pat
   return env;
 }
 
-Derivation derive_memory(const FlinkDist& d, std::string_view command, const fs::path& conf, const fs::path& cwd,
-                         const std::map<std::string, std::string>& env, const std::atomic<bool>* stop) {
+Derivation derive_memory(const FlinkDist& d, Role role, const fs::path& conf, const fs::path& cwd,
+                         const std::map<std::string, std::string>& env, const std::atomic<bool>* stop,
+                         const std::string& log_name) {
   Derivation out;
   std::mutex mu;
   auto collect = [&](std::string_view l) {
     std::lock_guard lock(mu);
     out.output.append(l).push_back('\n');
   };
-  auto p = cgroup::Process::start({d.java, bash_java_utils_args(d, command, conf), env, cwd, std::nullopt},
-                                  collect, collect);
+  auto p = cgroup::Process::start(
+      {d.java, bash_java_utils_args(d, bash_java_utils_command(role), conf), env, cwd, std::nullopt}, collect, collect);
   std::optional<int> status;
   for (auto end = std::chrono::steady_clock::now() + kDeriveTimeout;
        !status && std::chrono::steady_clock::now() < end;) {
@@ -57,10 +59,10 @@ Derivation derive_memory(const FlinkDist& d, std::string_view command, const fs:
     status = p->wait_for(kPoll);
   }
   std::lock_guard lock(mu);
-  write_text(cwd / "derive.log", out.output);
+  write_text(cwd / log_name, out.output);
   if (!status) throw std::runtime_error("BashJavaUtils did not finish within 60s");
   std::string error;
-  if (decode_wait_status(*status).code == 0) out.memory = parse_bash_java_utils(out.output, error);
+  if (decode_wait_status(*status).code == 0) out.memory = parse_bash_java_utils(out.output, role, error);
   return out;
 }
 

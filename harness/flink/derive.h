@@ -27,11 +27,11 @@ void write_conf(const std::filesystem::path& conf, const FlinkDist& d, const Fli
 std::map<std::string, std::string> flink_env(const std::filesystem::path& home,
                                              const std::filesystem::path& conf);
 
-/// Runs BashJavaUtils `command` (GET_TM_RESOURCE_PARAMS) on `conf` as bin/config.sh does (its
-/// output also goes to <cwd>/derive.log). Throws on a timeout (60 s) and Interrupted when `stop`
-/// is set.
-Derivation derive_memory(const FlinkDist& d, std::string_view command, const std::filesystem::path& conf,
+/// Runs BashJavaUtils on `conf` for `role` (GET_TM_RESOURCE_PARAMS or GET_JM_RESOURCE_PARAMS) as
+/// bin/config.sh does (its output also goes to <cwd>/<log_name>). Throws on a timeout (60 s) and
+/// Interrupted when `stop` is set.
+Derivation derive_memory(const FlinkDist& d, Role role, const std::filesystem::path& conf,
                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env,
-                         const std::atomic<bool>* stop);
+                         const std::atomic<bool>* stop, const std::string& log_name = "derive.log");
 
 }  // namespace tmfault

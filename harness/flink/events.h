@@ -23,6 +23,7 @@ class RunEvents {
     std::string job_end;        ///< FINISHED/FAILED/CANCELED as the JobManager logged it
     int rest_port = 0;          ///< where the JobManager's REST API listens (0: not yet)
     bool jm_port_taken = false; ///< the JobManager could not bind its RPC port
+    std::string job_class_missing;  ///< the JobManager's line saying the workloads jar lacks the job
   };
   Snapshot snapshot() const;
 

@@ -16,11 +16,11 @@ ExplainedVariant explain_one(const VariantPlan& plan, const FlinkDist& d, const 
                              const std::atomic<bool>* stop) {
   ExplainedVariant e{plan, std::nullopt, {}};
   fs::create_directories(dir);
-  write_conf(dir, d, plan.tm_options);
-  Derivation dv = derive_memory(d, "GET_TM_RESOURCE_PARAMS", dir, dir, flink_env(dir, dir), stop);
+  write_conf(dir, d, plan.options);
+  Derivation dv = derive_memory(d, plan.subject, dir, dir, flink_env(dir, dir), stop);
   e.memory = dv.memory;
   if (!e.memory) {
-    e.refusal = illegal_config_message(dv.output);
+    e.refusal = illegal_config_message(dv.output, plan.subject);
     if (e.refusal.empty()) e.refusal = "BashJavaUtils failed: see " + (dir / "derive.log").string();
   }
   return e;

@@ -72,7 +72,6 @@ FlinkOptions cluster_options(const ClusterPorts& ports, const fs::path& run_dir,
       {"io.tmp.dirs", (run_dir / "tmp").string()},
       {"blob.storage.directory", (run_dir / "tmp").string()},
       {"web.tmpdir", (run_dir / "tmp").string()},
-      {"jobmanager.memory.process.size", "1g"},
   };
 }
 
@@ -110,18 +109,43 @@ std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_vi
 }
 
 std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
-                                          const FlinkOptions& tm_options, const fs::path& conf,
+                                          const FlinkOptions& options, const fs::path& conf,
                                           const fs::path& log_file) {
   // taskmanager.sh adds -XX:+UseG1GC only when FLINK_ENV_JAVA_OPTS(_TM) are empty; Flink's
   // shipped config sets env.java.opts.all on JDK 17, so the JVM's own GC choice stands.
   std::vector<std::string> a = m.jvm_args;
   std::vector<std::string> env_opts = env_java_opts(d);
   a.insert(a.end(), env_opts.begin(), env_opts.end());
-  append_words(a, find_option(tm_options, "env.java.opts.taskmanager"));
+  append_words(a, find_option(options, "env.java.opts.taskmanager"));
   for (auto& s : log_settings(conf, log_file)) a.push_back(std::move(s));
   a.insert(a.end(), {"-classpath", classpath_string(d), std::string(kTaskManagerMain),
                      "--configDir", conf.string()});
   a.insert(a.end(), m.dynamic_args.begin(), m.dynamic_args.end());
+  return a;
+}
+
+const FlinkOptions& Infrastructure::jobmanager() {
+  static const FlinkOptions kOptions{{"jobmanager.memory.process.size", "1g"}};
+  return kOptions;
+}
+
+const FlinkOptions& Infrastructure::taskmanager() {
+  static const FlinkOptions kOptions{{"taskmanager.memory.process.size", "1g"},
+                                     {"taskmanager.numberOfTaskSlots", "1"}};
+  return kOptions;
+}
+
+std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const VariantPlan& plan, const MemoryBreakdown& m,
+                                                 const fs::path& conf, const fs::path& log_file) {
+  std::vector<std::string> a = m.jvm_args;
+  std::vector<std::string> env_opts = env_java_opts(d);
+  a.insert(a.end(), env_opts.begin(), env_opts.end());
+  append_words(a, find_option(plan.options, "env.java.opts.jobmanager"));
+  for (auto& s : log_settings(conf, log_file)) a.push_back(std::move(s));
+  a.insert(a.end(), {"-classpath", classpath_string(d), std::string(kApplicationMain), "--configDir", conf.string()});
+  a.insert(a.end(), m.dynamic_args.begin(), m.dynamic_args.end());
+  a.insert(a.end(), {"--job-classname", plan.workload_class});
+  a.insert(a.end(), plan.workload_args.begin(), plan.workload_args.end());
   return a;
 }
 

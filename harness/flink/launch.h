@@ -31,17 +31,33 @@ std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_vi
 /// The TaskManager JVM: taskmanager.sh + flink-console.sh with the memory flags and dynamic
 /// configs from BashJavaUtils.
 std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
-                                          const FlinkOptions& tm_options,
+                                          const FlinkOptions& options,
                                           const std::filesystem::path& conf,
                                           const std::filesystem::path& log_file);
 
-/// The JobManager JVM in application mode running `plan`'s workload.
+/// The JobManager JVM in application mode running `plan`'s workload, as infrastructure (a
+/// TaskManager is the subject): the fixed size of kInfrastructure, and JIT/GC flags that make it
+/// start cheaply.
 std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
                                          const std::filesystem::path& conf,
                                          const std::filesystem::path& log_file);
 
-/// Fixed JobManager size: the JM is infrastructure here, never the subject.
-inline constexpr std::uint64_t kJobManagerLimitBytes = 1024ULL << 20;
+/// The JobManager JVM in application mode as the subject: exactly as bin/config.sh and
+/// bin/jobmanager.sh build it from BashJavaUtils GET_JM_RESOURCE_PARAMS (`m`): its JVM flags,
+/// env.java.opts.all and .jobmanager, and its dynamic configs before the program arguments
+/// (jobmanager.sh's order; standalone-job.sh appends them after the job's arguments, where
+/// they reach the job's main(): docs/notes-jobmanager.md).
+std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const VariantPlan& plan,
+                                                 const MemoryBreakdown& m, const std::filesystem::path& conf,
+                                                 const std::filesystem::path& log_file);
+
+/// The process that is not under test, sized by the harness: a 1g JobManager (for a
+/// TaskManager subject), a 1g TaskManager with one slot (for a JobManager subject).
+struct Infrastructure {
+  static constexpr std::uint64_t kLimitBytes = 1024ULL << 20;
+  static const FlinkOptions& jobmanager();
+  static const FlinkOptions& taskmanager();
+};
 
 /// The classpath string (jars joined by ':').
 std::string classpath_string(const FlinkDist& d);

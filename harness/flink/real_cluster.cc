@@ -62,9 +62,9 @@ class RealCluster final : public Cluster {
     tmfault::write_conf(dir_ / name, dist_, options);
   }
 
-  Derivation derive(const std::string& name, std::string_view command) override {
+  Derivation derive(const std::string& name, Role role, const std::string& log_name) override {
     fs::path conf = dir_ / name;
-    return derive_memory(dist_, command, conf, dir_, flink_env(home(), conf), stop_);
+    return derive_memory(dist_, role, conf, dir_, flink_env(home(), conf), stop_, log_name);
   }
 
   void start(const JvmLaunch& l) override {

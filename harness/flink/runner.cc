@@ -13,8 +13,10 @@ namespace {
 
 /// How often the runner samples memory and polls the processes when nothing is printed.
 constexpr Millis kTick{100};
-/// After a symptom appears, how long the job may take to reach a final state.
+/// After a symptom appears, how long the job may take to reach a final state; when no job was
+/// seen yet, only how long a dying process may take to say more.
 constexpr Millis kSettleAfterSymptom{10'000};
+constexpr Millis kSettleWithoutJob{2'000};
 /// How often the JobManager's REST API is asked for the job's state.
 constexpr Millis kRestInterval{1'000};
 
@@ -32,31 +34,57 @@ class Try {
     int port = c_.free_port();
     o_.ports["jobmanager.rpc.port"] = std::to_string(port);
     FlinkOptions cluster = cluster_options({port}, ctx_.dir, plan_.timeout);
-    c_.write_conf("jm-conf", cluster);
-    FlinkOptions tm_all = cluster;
-    tm_all.insert(tm_all.end(), plan_.tm_options.begin(), plan_.tm_options.end());
-    c_.write_conf("tm-conf", tm_all);
-    // The JM does not depend on the TM's options: it starts while Flink derives the TM's memory.
-    c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
-              flink_env(home(), conf("jm-conf")), kJobManagerLimitBytes});
-    Derivation dv = c_.derive("tm-conf", "GET_TM_RESOURCE_PARAMS");
-    o_.timings.derived = c_.now();
-    o_.memory = dv.memory;
-    o_.derive_ok = dv.memory.has_value();
-    if (!o_.derive_ok) {
-      o_.derive_output = dv.output;
-      return;
-    }
-    o_.cgroup_limit_bytes = plan_.cgroup_limit_bytes.value_or(o_.memory->total_process());
-    c_.start({Role::taskmanager,
-              taskmanager_args(dist(), *o_.memory, plan_.tm_options, conf("tm-conf"), log("tm")),
-              flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
-    o_.tm_started = true;
+    bool jm_subject = plan_.subject == Role::jobmanager;
+    c_.write_conf("jm-conf", with(cluster, jm_subject ? plan_.options : Infrastructure::jobmanager()));
+    c_.write_conf("tm-conf", with(cluster, jm_subject ? Infrastructure::taskmanager() : plan_.options));
+    if (jm_subject) run_jobmanager_subject();
+    else run_taskmanager_subject();
+    if (!o_.tm_started) return;
     monitor();
     if (o_.timed_out) c_.stop_gently();
   }
 
  private:
+  static FlinkOptions with(FlinkOptions base, const FlinkOptions& more) {
+    base.insert(base.end(), more.begin(), more.end());
+    return base;
+  }
+
+  /// The subject's memory, as Flink derives it; false when Flink refuses the options.
+  bool derive_subject(const char* conf_name) {
+    Derivation dv = c_.derive(conf_name, plan_.subject, "derive.log");
+    o_.timings.derived = c_.now();
+    o_.memory = dv.memory;
+    o_.derive_ok = dv.memory.has_value();
+    if (!o_.derive_ok) o_.derive_output = dv.output;
+    else o_.cgroup_limit_bytes = plan_.cgroup_limit_bytes.value_or(o_.memory->total_process());
+    return o_.derive_ok;
+  }
+
+  void run_taskmanager_subject() {
+    // The JM does not depend on the TM's options: it starts while Flink derives the TM's memory.
+    c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
+              flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
+    if (!derive_subject("tm-conf")) return;
+    c_.start({Role::taskmanager, taskmanager_args(dist(), *o_.memory, plan_.options, conf("tm-conf"), log("tm")),
+              flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
+    o_.tm_started = true;
+  }
+
+  void run_jobmanager_subject() {
+    if (!derive_subject("jm-conf")) return;  // Flink refused: no process starts (as jobmanager.sh)
+    c_.start({Role::jobmanager, jobmanager_subject_args(dist(), plan_, *o_.memory, conf("jm-conf"), log("jm")),
+              flink_env(home(), conf("jm-conf")), o_.cgroup_limit_bytes});
+    o_.tm_started = true;
+    // The TaskManager that runs the job's tasks is the harness's; it is sized while the JM starts.
+    Derivation tm = c_.derive("tm-conf", Role::taskmanager, "derive-tm.log");
+    if (!tm.memory)
+      throw std::runtime_error("BashJavaUtils could not size the TaskManager (not under test): see derive-tm.log");
+    c_.start({Role::taskmanager,
+              taskmanager_args(dist(), *tm.memory, Infrastructure::taskmanager(), conf("tm-conf"), log("tm")),
+              flink_env(home(), conf("tm-conf")), Infrastructure::kLimitBytes});
+  }
+
   const FlinkDist& dist() const { return *ctx_.dist; }
   fs::path conf(const char* name) const { return ctx_.dir / name; }
   fs::path log(const char* stem) const { return ctx_.dir / fmt::format("{}.log", stem); }
@@ -73,21 +101,29 @@ class Try {
       Millis now = c_.now();
       sample(now);
       if (stopping()) { o_.interrupted = true; return; }
-      if (auto st = c_.poll(Role::taskmanager)) { o_.tm_exit = st, o_.timings.tm_exited = now; return; }
-      if (auto st = c_.poll(Role::jobmanager)) { o_.jm_exit = st; return; }
+      if (exited(Role::taskmanager, o_.tm_exit, now) || exited(Role::jobmanager, o_.jm_exit, now)) return;
       RunEvents::Snapshot s = ev_.snapshot();
       bool ended = !s.job_end.empty();
       if (s.rest_port && (ended || !last_rest || now - *last_rest >= kRestInterval)) {
         last_rest = now;
         if (job_ended(s.rest_port)) return;
       }
-      if (s.timings.first_symptom && now - *s.timings.first_symptom > kSettleAfterSymptom) return;
+      // A symptom before any job (a JobManager's main() failing) has no job state to wait for.
+      Millis settle = o_.job_state.empty() ? kSettleWithoutJob : kSettleAfterSymptom;
+      if (s.timings.first_symptom && now - *s.timings.first_symptom > settle) return;
       if (now > deadline) { o_.timed_out = true; return; }
     }
   }
 
+  /// True once `role` has exited (recorded in `exit`; the subject's time too).
+  bool exited(Role role, std::optional<ExitStatus>& exit, Millis now) {
+    exit = c_.poll(role);
+    if (exit && role == plan_.subject) o_.timings.subject_exited = now;
+    return exit.has_value();
+  }
+
   void sample(Millis now) {
-    o_.samples.push_back({now, c_.usage_bytes(Role::taskmanager)});
+    o_.samples.push_back({now, c_.usage_bytes(plan_.subject)});
     if (ctx_.on_sample) ctx_.on_sample(o_.samples.back(), o_.cgroup_limit_bytes);
   }
 
@@ -114,7 +150,7 @@ void merge_events(const RunEvents::Snapshot& s, Observation& o) {
   Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
   o.timings = s.timings;
   o.timings.derived = mine.derived;
-  o.timings.tm_exited = mine.tm_exited;
+  o.timings.subject_exited = mine.subject_exited;
   o.timings.deadline = mine.deadline;
   // The JobManager logs the job's end before REST can be asked: the log's word counts too.
   if (!final_job_state(o.job_state) && !s.job_end.empty()) o.job_state = s.job_end;
@@ -142,12 +178,15 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   }
   if (!c) return t;
   std::map<Role, CgroupReport> cg = c->tear_down();
-  if (auto it = cg.find(Role::taskmanager); it != cg.end())
-    o.tm_oom_kills = it->second.oom_kills, o.tm_peak_bytes = it->second.peak_bytes;
+  if (auto it = cg.find(plan.subject); it != cg.end())
+    o.oom_kills = it->second.oom_kills, o.peak_bytes = it->second.peak_bytes;
   if (o.harness_error.empty()) o.harness_error = c->log_write_error();
   RunEvents::Snapshot s = ev.snapshot();
   merge_events(s, o);
   o.timings.total = c->now();
+  if (o.harness_error.empty() && !s.job_class_missing.empty())
+    o.harness_error = fmt::format("the workloads jar does not hold the job (rebuild it: ci/setup): {}",
+                                  s.job_class_missing.substr(s.job_class_missing.find("The program's")));
   t.jm_port_taken = s.jm_port_taken && o.jm_exit.has_value();
   if (t.jm_port_taken && o.harness_error.empty())
     o.harness_error = fmt::format("the JobManager could not bind jobmanager.rpc.port {}: another "

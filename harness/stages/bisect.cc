@@ -66,8 +66,8 @@ VariantPlan bisect_probe(const VariantPlan& base, const std::string& key, const 
   p.expect = Symptom::healthy;
   p.expect_mentions.clear();  // the faulty run's: a healthy run has no message to check
   p.why.clear();
-  std::erase_if(p.tm_options, [&](const auto& kv) { return kv.first == key; });
-  p.tm_options.emplace_back(key, value);
+  std::erase_if(p.options, [&](const auto& kv) { return kv.first == key; });
+  p.options.emplace_back(key, value);
   std::erase_if(p.changed, [&](const auto& kv) { return kv.first == key; });
   p.changed.emplace_back(key, value);
   return p;

@@ -1,6 +1,7 @@
 #include "harness/stages/check.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 #include "harness/stages/detectors.h"
@@ -32,15 +33,22 @@ const std::optional<ExitStatus>& exit_of(const Observation& o, Role r) {
   return r == Role::taskmanager ? o.tm_exit : o.jm_exit;
 }
 
-bool killed_by_kernel(const Observation& o) {
-  return o.tm_exit && o.tm_exit->signaled && o.tm_exit->code == 9 && o.tm_oom_kills > 0;
+/// "TM" / "JM" in one-line details.
+std::string short_name(Role r) {
+  std::string s(role_source(r));
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool killed_by_kernel(const std::optional<ExitStatus>& exit, const Observation& o) {
+  return exit && exit->signaled && exit->code == 9 && o.oom_kills > 0;
 }
 
 /// Why the run says nothing about the guide, or "" when it does: the derivation could not run,
 /// the infrastructure process failed, or nothing happened before the deadline.
 std::string harness_problem(const VariantPlan& plan, const Observation& o,
                             const std::vector<const SymptomHit*>& other_hits) {
-  if (!o.derive_ok && illegal_config_message(o.derive_output).empty()) {
+  if (!o.derive_ok && illegal_config_message(o.derive_output, plan.subject).empty()) {
     std::string launch = java_launch_failure(o.derive_output);
     if (!launch.empty()) return fmt::format("BashJavaUtils could not run (see derive.log): {}", launch);
     std::string_view out = o.derive_output;
@@ -49,7 +57,8 @@ std::string harness_problem(const VariantPlan& plan, const Observation& o,
     std::size_t from = at == std::string_view::npos ? 0 : out.rfind('\n', at);
     from = from == std::string_view::npos ? 0 : from + 1;
     return fmt::format("BashJavaUtils failed, and not with Flink's IllegalConfigurationException from "
-                       "TaskExecutorProcessUtils (see derive.log): {}",
+                       "{} (see derive.log): {}",
+                       memory_utils_class(plan.subject).substr(memory_utils_class(plan.subject).rfind('.') + 1),
                        first_line(out.substr(std::min(from, out.size()))));
   }
   if (!o.derive_ok) return "";
@@ -66,31 +75,35 @@ std::string harness_problem(const VariantPlan& plan, const Observation& o,
 
 std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observation& o, std::string& detail) {
   if (!o.derive_ok) {
-    detail = illegal_config_message(o.derive_output);
+    detail = illegal_config_message(o.derive_output, plan.subject);
     if (detail.empty()) return std::nullopt;
+    if (std::string origin = illegal_config_origin(o.derive_output); !origin.empty())
+      detail += fmt::format(" [made in {}]", origin);
     return Symptom::illegal_config;
   }
   std::vector<const SymptomHit*> mine;
   for (const SymptomHit& h : o.hits)
     if (counts(h, plan, o)) mine.push_back(&h);
   const SymptomHit* hit = earliest(mine);
-  if (killed_by_kernel(o) && !hit) {
-    detail = fmt::format("TM {}, cgroup oom_kill={}, no Java error", describe_exit(*o.tm_exit), o.tm_oom_kills);
+  const std::optional<ExitStatus>& exit = exit_of(o, plan.subject);
+  std::string who = short_name(plan.subject);
+  if (killed_by_kernel(exit, o) && !hit) {
+    detail = fmt::format("{} {}, cgroup oom_kill={}, no Java error", who, describe_exit(*exit), o.oom_kills);
     return Symptom::container_killed;
   }
   if (hit) {
     detail = fmt::format("{} log: {}", hit->source, hit->line);
     return hit->symptom;
   }
-  if (o.job_state == "FINISHED" && !o.tm_exit && o.tm_oom_kills == 0) {
-    detail = "job FINISHED, TM alive, no symptom";
+  if (o.job_state == "FINISHED" && !exit && o.oom_kills == 0) {
+    detail = fmt::format("job FINISHED, {} alive, no symptom", who);
     return Symptom::healthy;
   }
-  if (o.tm_exit) detail = fmt::format("TM {}", describe_exit(*o.tm_exit));
+  if (exit) detail = fmt::format("{} {}", who, describe_exit(*exit));
   else if (!o.job_state.empty())
     detail = fmt::format("job {}: {}", o.job_state, first_line(o.job_failure));
   else detail = o.timed_out ? "timed out before the job ended" : "no job outcome";
-  if (o.tm_oom_kills > 0) detail += fmt::format(", cgroup oom_kill={}", o.tm_oom_kills);
+  if (o.oom_kills > 0) detail += fmt::format(", cgroup oom_kill={}", o.oom_kills);
   return std::nullopt;
 }
 

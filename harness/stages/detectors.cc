@@ -89,6 +89,8 @@ LineEvent classify_line(std::string_view line) {
   else if (!job_end_state(line).empty()) e.milestone = Milestone::job_ended;
   else if (has(line, "BindException: Could not start actor system on any port in port range"))
     e.milestone = Milestone::rpc_port_taken;
+  else if (has(line, "The program's entry point class '") && has(line, "' was not found in the jar file"))
+    e.milestone = Milestone::job_class_missing;
   return e;
 }
 
@@ -105,9 +107,15 @@ std::string java_launch_failure(std::string_view out) {
   return {};
 }
 
-std::string illegal_config_message(std::string_view out) {
-  // The guide's claim: "an IllegalConfigurationException thrown from TaskExecutorProcessUtils".
-  if (!has(out, "org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils")) return {};
+std::string_view memory_utils_class(Role role) {
+  return role == Role::jobmanager ? "org.apache.flink.runtime.jobmanager.JobManagerProcessUtils"
+                                  : "org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils";
+}
+
+std::string illegal_config_message(std::string_view out, Role role) {
+  // The guide's claim: "an IllegalConfigurationException thrown from TaskExecutorProcessUtils or
+  // JobManagerProcessUtils": the derivation of that process's memory must be in the trace.
+  if (!has(out, memory_utils_class(role))) return {};
   constexpr std::string_view kIce = "IllegalConfigurationException: ";
   std::string joined;
   std::size_t pos = 0;
@@ -123,6 +131,20 @@ std::string illegal_config_message(std::string_view out) {
     pos = start;
   }
   return joined;
+}
+
+std::string illegal_config_origin(std::string_view out) {
+  constexpr std::string_view kIce = "IllegalConfigurationException: ", kAt = "\tat ";
+  std::size_t deepest = out.rfind(kIce);
+  if (deepest == std::string_view::npos) return {};
+  std::size_t frame = out.find(kAt, deepest);
+  if (frame == std::string_view::npos) return {};
+  std::string_view f = out.substr(frame + kAt.size());
+  f = f.substr(0, f.find('('));                            // org.a.b.Class.method
+  std::size_t method = f.rfind('.');
+  if (method == std::string_view::npos) return {};
+  std::size_t cls = f.rfind('.', method - 1);
+  return std::string(f.substr(cls == std::string_view::npos ? 0 : cls + 1));  // Class.method
 }
 
 std::vector<SymptomHit> detect_hits(std::string_view log, std::string_view times, std::string_view source) {

@@ -16,6 +16,7 @@ enum class Milestone {
   task_running,
   job_ended,
   rpc_port_taken,  ///< the RPC port was taken (pekko's BindException): the process exits
+  job_class_missing,  ///< the workloads jar lacks the job's class: the environment's fault
 };
 
 struct LineEvent {
@@ -44,8 +45,16 @@ std::string_view job_end_state(std::string_view line);
 /// environment's fault, not Flink's answer), else "".
 std::string java_launch_failure(std::string_view output);
 
+/// The class that derives `role`'s memory (TaskExecutorProcessUtils, JobManagerProcessUtils).
+std::string_view memory_utils_class(Role role);
+
 /// The IllegalConfigurationException message(s) in BashJavaUtils output, joined by " / caused
-/// by: ", or "" when there is none thrown from TaskExecutorProcessUtils.
-std::string illegal_config_message(std::string_view derive_output);
+/// by: ", or "" when there is none under `role`'s memory_utils_class (the class must be in the
+/// trace; Flink 2.x's JobManagerProcessUtils only passes the exception on).
+std::string illegal_config_message(std::string_view derive_output, Role role);
+
+/// Where the innermost IllegalConfigurationException was made: "ProcessMemoryUtils.getRangeFraction"
+/// (its first stack frame), or "" when the output has none.
+std::string illegal_config_origin(std::string_view derive_output);
 
 }  // namespace tmfault

@@ -19,7 +19,7 @@ std::vector<std::string> split_spaces(std::string_view s) {
 
 }  // namespace
 
-std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, std::string& error) {
+std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, Role role, std::string& error) {
   std::vector<std::string_view> results;
   for (std::size_t pos = 0; pos < output.size();) {
     std::size_t end = output.find('\n', pos);
@@ -34,6 +34,7 @@ std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, st
     return std::nullopt;
   }
   MemoryBreakdown m;
+  m.role = role;
   m.jvm_args = split_spaces(results[0]);
   m.dynamic_args = split_spaces(results[1]);
   std::map<std::string, std::string, std::less<>> dyn;
@@ -43,7 +44,7 @@ std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, st
     std::size_t eq = kv.find('=');
     if (eq != std::string::npos) dyn[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const MemoryPart& part : kMemoryParts) {
+  for (const MemoryPart& part : memory_parts(role)) {
     auto it = dyn.find(part.flink_key);
     auto size = it == dyn.end() ? Parsed<std::uint64_t>{} : parse_size(it->second);
     if (!size.value) {
@@ -60,6 +61,16 @@ std::string describe_memory(const MemoryBreakdown& m) {
     return fmt::format("  {:<22} {:>10}\n", name, format_bytes(v));
   };
   std::string out;
+  if (m.jobmanager()) {
+    out += row("JVM heap", m.jm_heap);
+    out += row("off-heap", m.jm_off_heap);
+    out += row("JVM metaspace", m.jvm_metaspace);
+    out += row("JVM overhead", m.jvm_overhead);
+    out += row("= total Flink", m.total_flink());
+    out += row("= total process", m.total_process());
+    out += fmt::format("  JVM flags: {}\n", fmt::join(m.jvm_args, " "));
+    return out;
+  }
   out += row("framework heap", m.framework_heap);
   out += row("task heap", m.task_heap);
   out += row("framework off-heap", m.framework_off_heap);

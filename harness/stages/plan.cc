@@ -55,7 +55,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
   faulty.variant = "faulty";
   faulty.name = "faulty run";
   faulty.kind = VariantKind::faulty;
-  faulty.tm_options = sc.taskmanager;
+  faulty.options = sc.options;
   faulty.expect = sc.expect;
   faulty.expect_mentions = sc.expect_mentions;
   faulty.quote = sc.expect_quote;
@@ -65,7 +65,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
     p.variant = slugify(r.name);
     p.name = r.name;
     p.kind = VariantKind::remedy;
-    p.tm_options = apply_changes(sc.taskmanager, r.set, r.unset);
+    p.options = apply_changes(sc.options, r.set, r.unset);
     p.changed = describe_changes(r);
     p.expect = r.expect;
     p.why = r.why;
@@ -85,7 +85,7 @@ std::string describe_plan(const VariantPlan& p) {
     for (const auto& [k, v] : p.changed) out += fmt::format("    {} = {}\n", k, v);
   }
   out += "  taskmanager options:\n";
-  for (const auto& [k, v] : p.tm_options) out += fmt::format("    {}: {}\n", k, v);
+  for (const auto& [k, v] : p.options) out += fmt::format("    {}: {}\n", k, v);
   out += fmt::format("  workload: {} ({}) {}\n", p.workload, p.workload_class,
                      fmt::join(p.workload_args, " "));
   out += fmt::format("  cgroup limit: {}\n",

@@ -15,9 +15,10 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 4> kTopKeys{"scenario", "taskmanager", "expect", "remedy"};
-constexpr std::array<std::string_view, 7> kScenarioKeys{
-    "id", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
+constexpr std::array<std::string_view, 5> kTopKeys{"scenario", "taskmanager", "jobmanager", "expect", "remedy"};
+constexpr std::array<std::string_view, 8> kScenarioKeys{
+    "id", "subject", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
+constexpr std::array<std::string_view, 2> kSubjects{"taskmanager", "jobmanager"};
 constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
 constexpr std::array<std::string_view, 6> kRemedyKeys{"name", "set", "unset", "expect", "why", "quote"};
 
@@ -177,17 +178,28 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
       r.error(s.get("id")->source(),
               fmt::format("scenario id {} must be 1-64 characters of a-z, 0-9 and '-'", quote(*id)));
   }
+  if (auto subject = r.string(s, "subject", "[scenario]", false)) {
+    if (*subject == "jobmanager") sc.subject = Role::jobmanager;
+    else if (*subject != "taskmanager")
+      r.error(s.get("subject")->source(),
+              fmt::format("subject {} must be 'taskmanager' (the default) or 'jobmanager'{}", quote(*subject),
+                          did_you_mean(*subject, kSubjects)));
+  }
   sc.doc = r.string(s, "doc", "[scenario]", true).value_or("");
   sc.title = r.string(s, "title", "[scenario]", true).value_or("");
   if (auto w = r.string(s, "workload", "[scenario]", true)) {
     sc.workload = *w;
-    if (!find_workload(*w)) {
-      std::vector<std::string_view> names;
-      for (const auto& info : workload_catalogue()) names.push_back(info.name);
+    const WorkloadInfo* info = find_workload(*w);
+    std::vector<std::string_view> names;  // the workloads that use the subject's memory
+    for (const auto& x : workload_catalogue())
+      if (x.uses == sc.subject) names.push_back(x.name);
+    if (!info)
+      r.error(s.get("workload")->source(), fmt::format("unknown workload {}{} (known: {})", quote(*w),
+                                                       did_you_mean(*w, names), fmt::join(names, ", ")));
+    else if (info->uses != sc.subject)
       r.error(s.get("workload")->source(),
-              fmt::format("unknown workload {}{} (known: {})", quote(*w), did_you_mean(*w, names),
-                          fmt::join(names, ", ")));
-    }
+              fmt::format("workload {} uses the {}'s memory, but the subject is the {} (its workloads: {})", quote(*w),
+                          role_name(info->uses), role_name(sc.subject), fmt::join(names, ", ")));
   }
   if (const toml::node* n = s.get("workload_args")) {
     if (n->is_table()) sc.workload_args = r.options(*n->as_table(), "workload_args");
@@ -239,6 +251,18 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
   return rem;
 }
 
+/// The subject's options: [taskmanager] or [jobmanager], whichever the scenario is about; the
+/// other process is the harness's, sized by it.
+void read_subject_options(Reader& r, const toml::table& root, Scenario& sc) {
+  bool jm = sc.subject == Role::jobmanager;
+  std::string mine = jm ? "jobmanager" : "taskmanager", other = jm ? "taskmanager" : "jobmanager";
+  if (const toml::table* t = r.table(root, mine, true)) sc.options = r.options(*t, "[" + mine + "]", &sc.option_pos);
+  if (const toml::node* n = root.get(other))
+    r.error(n->source(), fmt::format("[{}] is not under test here (subject = '{}'): the harness sizes that process; "
+                                     "set the subject's options in [{}]",
+                                     other, mine, mine));
+}
+
 /// Remedies must differ from the faulty run and from each other.
 void check_remedies(Reader& r, const Scenario& sc) {
   std::set<std::string> names;
@@ -247,13 +271,13 @@ void check_remedies(Reader& r, const Scenario& sc) {
       r.error_at(rem.pos, fmt::format("duplicate remedy name {}", quote(rem.name)));
     bool changes = !rem.unset.empty() &&
                    std::any_of(rem.unset.begin(), rem.unset.end(), [&](const std::string& k) {
-                     return std::any_of(sc.taskmanager.begin(), sc.taskmanager.end(),
+                     return std::any_of(sc.options.begin(), sc.options.end(),
                                         [&](const auto& kv) { return kv.first == k; });
                    });
     for (const auto& change : rem.set) {
-      auto it = std::find_if(sc.taskmanager.begin(), sc.taskmanager.end(),
+      auto it = std::find_if(sc.options.begin(), sc.options.end(),
                              [&](const auto& kv) { return kv.first == change.first; });
-      changes |= it == sc.taskmanager.end() || it->second != change.second;
+      changes |= it == sc.options.end() || it->second != change.second;
     }
     if (!changes && (!rem.set.empty() || !rem.unset.empty()))
       r.error_at(rem.pos, fmt::format("remedy {} is identical to the faulty run", quote(rem.name)));
@@ -289,8 +313,7 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
   sc.file = path;
   r.check_keys(root, kTopKeys, "the file");
   if (const toml::table* s = r.table(root, "scenario", true)) read_header(r, *s, sc);
-  if (const toml::table* t = r.table(root, "taskmanager", true))
-    sc.taskmanager = r.options(*t, "[taskmanager]", &sc.option_pos);
+  read_subject_options(r, root, sc);
   if (const toml::table* e = r.table(root, "expect", true)) {
     r.check_keys(*e, kExpectKeys, "[expect]");
     sc.expect = r.symptom(*e, "symptom", "[expect]", true).value_or(Symptom::healthy);

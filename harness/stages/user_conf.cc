@@ -68,9 +68,10 @@ void parse_workload_args(std::string_view spec, std::string_view name, FlinkOpti
 Scenario workload_scenario(const UserConf& conf, std::string_view spec) {
   std::string_view name = spec.substr(0, spec.find(':'));
   const WorkloadInfo* w = find_workload(name);
-  if (!w) {
+  if (!w || w->uses != Role::taskmanager) {  // the config sizes a TaskManager
     std::vector<std::string_view> known;
-    for (const auto& x : workload_catalogue()) known.push_back(x.name);
+    for (const auto& x : workload_catalogue())
+      if (x.uses == Role::taskmanager) known.push_back(x.name);
     throw std::invalid_argument(fmt::format("--workload {}: unknown workload {} (known: {})", quote(spec),
                                             quote(name), fmt::join(known, ", ")));
   }
@@ -85,7 +86,7 @@ Scenario workload_scenario(const UserConf& conf, std::string_view spec) {
                               [](const auto& kv) { return kv.first == "taskmanager.numberOfTaskSlots"; });
     sc.workload_args = {{"parallelism", slots == conf.memory.end() ? "1" : slots->second}};
   }
-  sc.taskmanager = conf.memory;
+  sc.options = conf.memory;
   sc.expect = Symptom::healthy;
   sc.file = conf.file;
   parse_workload_args(spec, name, sc.workload_args);

@@ -97,10 +97,10 @@ inline std::string check_size(std::string_view text) {
 
 inline std::string check_bash_java_utils(std::string_view text) {
   std::string error;
-  auto m = parse_bash_java_utils(text, error);
+  auto m = parse_bash_java_utils(text, Role::taskmanager, error);
   if (!m && error.empty()) return "parse_bash_java_utils: failed without a reason";
   if (m && describe_memory(*m).empty()) return "describe_memory: empty";
-  std::string ice = illegal_config_message(text);
+  std::string ice = illegal_config_message(text, Role::taskmanager);
   if (ice.find('\n') != std::string::npos) return "illegal_config_message: spans lines";
   if (!ice.empty() && text.find("TaskExecutorProcessUtils") == std::string_view::npos)
     return "illegal_config_message: not thrown from TaskExecutorProcessUtils";
