@@ -60,6 +60,13 @@ std::string variant_id(const VariantPlan& p) { return p.scenario_id + "/" + p.va
 std::string breakdown_row(const Observation& o) {
   if (!o.memory) return "no breakdown (Flink refused the configuration)";
   const MemoryBreakdown& m = *o.memory;
+  if (m.jobmanager()) {
+    bool limited = std::any_of(m.jvm_args.begin(), m.jvm_args.end(),
+                               [](const std::string& f) { return f.starts_with("-XX:MaxDirectMemorySize="); });
+    return fmt::format("heap {}, off-heap {} (direct limit {}), metaspace {}, overhead {} = process {}", mib(m.jm_heap),
+                       mib(m.jm_off_heap), limited ? "on" : "off: the JDK's default, the max heap", mib(m.jvm_metaspace),
+                       mib(m.jvm_overhead), mib(m.total_process()));
+  }
   return fmt::format("heap {} (fw {} + task {}), direct {} (fw {} + task {} + net {}), managed {}, "
                      "metaspace {}, overhead {} = process {}",
                      mib(m.jvm_heap()), mib(m.framework_heap), mib(m.task_heap), mib(m.jvm_direct()),

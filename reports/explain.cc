@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <span>
 
 #include "reports/reports.h"
 
@@ -21,7 +22,7 @@ struct Row {
   std::uint64_t (*get)(const MemoryBreakdown&);
 };
 
-constexpr std::array<Row, 13> kRows{{
+constexpr std::array<Row, 13> kTaskManagerRows{{
     {"framework heap", [](const MemoryBreakdown& m) { return m.framework_heap; }},
     {"task heap", [](const MemoryBreakdown& m) { return m.task_heap; }},
     {"= JVM heap (-Xmx)", [](const MemoryBreakdown& m) { return m.jvm_heap(); }},
@@ -37,10 +38,24 @@ constexpr std::array<Row, 13> kRows{{
     {"network buffers (32k)", [](const MemoryBreakdown& m) { return m.network / 32768; }},
 }};
 
+constexpr std::array<Row, 6> kJobManagerRows{{
+    {"JVM heap (-Xmx)", [](const MemoryBreakdown& m) { return m.jm_heap; }},
+    {"off-heap", [](const MemoryBreakdown& m) { return m.jm_off_heap; }},
+    {"= total Flink", [](const MemoryBreakdown& m) { return m.total_flink(); }},
+    {"JVM metaspace", [](const MemoryBreakdown& m) { return m.jvm_metaspace; }},
+    {"JVM overhead", [](const MemoryBreakdown& m) { return m.jvm_overhead; }},
+    {"= total process", [](const MemoryBreakdown& m) { return m.total_process(); }},
+}};
+
+std::span<const Row> rows_of(const MemoryBreakdown& m) {
+  if (m.jobmanager()) return kJobManagerRows;
+  return kTaskManagerRows;
+}
+
 void table(std::string& out, const MemoryBreakdown* base, const MemoryBreakdown& m) {
   out += base ? fmt::format("    {:<24} {:>9} {:>9} {:>9}\n", "component", "faulty", "this", "change")
               : fmt::format("    {:<24} {:>9}\n", "component", "size");
-  for (const Row& r : kRows) {
+  for (const Row& r : rows_of(m)) {
     bool count = r.name.starts_with("network buffers");
     auto show = [&](std::uint64_t v) { return count ? std::to_string(v) : mib(v); };
     std::uint64_t v = r.get(m);
