@@ -109,15 +109,17 @@ void require_v2_memory(const fs::path& dir) {
 }
 
 // The hint for EACCES/EPERM in `dir` when not root: whose it is and what delegating it means.
-std::string delegation_hint(const fs::path& dir, int err) {
+std::string delegation_hint(const fs::path& dir, int err, Version v = Version::v2) {
   if (::geteuid() == 0 || (err != EACCES && err != EPERM)) return detail::hint_for(err);
   const std::string me = std::to_string(::geteuid());
   struct stat st {};
   const std::string owner =
       ::stat(dir.c_str(), &st) == 0 ? " (it belongs to uid " + std::to_string(st.st_uid) + ")" : "";
   return quoted(dir) + " is not delegated to uid " + me + owner + ": as root, chown " + me +
-         " it and its cgroup.procs, cgroup.subtree_control and cgroup.threads (as systemd's "
-         "Delegate=yes does), or pass --cgroup-parent DIR with a cgroup delegated to you";
+         (v == Version::v1 ? " it and its cgroup.procs and tasks"
+                           : " it and its cgroup.procs, cgroup.subtree_control and "
+                             "cgroup.threads (as systemd's Delegate=yes does)") +
+         ", or pass --cgroup-parent DIR with a cgroup delegated to you";
 }
 
 // The hint when a process of ours cannot join a child of h.parent although we created it.
@@ -203,7 +205,7 @@ void probe_parent(Hierarchy& h) {
     const int err = errno;
     throw CgroupError("cannot create " + quoted(probe) + ": " +
                           std::system_category().message(err),
-                      delegation_hint(h.parent, err));
+                      delegation_hint(h.parent, err, h.version));
   }
   const bool has_limit = detail::file_exists(probe, h.version == Version::v1
                                                         ? "memory.limit_in_bytes"

@@ -295,9 +295,10 @@ int main(int argc, char* argv[]) {
     const char* parent = std::getenv("TMFAULT_CGROUP_PARENT");
     g_hierarchy = parent ? discover(fs::path(parent)) : discover();
   } catch (const CgroupError& e) {
-    std::printf("hint: %s\n", e.hint().c_str());
-    return tmfault::cgroup::testing::skip_exit_code(
+    const int rc = tmfault::cgroup::testing::skip_exit_code(
         std::string("cgroups are not writable here: ") + e.what());
+    std::printf("hint: %s\n", e.hint().c_str());
+    return rc;
   }
   std::printf("cgroup %s parent: %s\n", g_hierarchy.version == Version::v1 ? "v1" : "v2",
               g_hierarchy.parent.c_str());
