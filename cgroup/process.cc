@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -214,6 +215,7 @@ struct Process::Impl {
   bool reaped = false;  // written by the reader thread under mu
   bool done = false;
   int status = 0;
+  std::chrono::microseconds cpu{0};  // user + system time of the child, once reaped
   std::exception_ptr error;
   std::thread reader;
 
@@ -287,8 +289,13 @@ void Process::Impl::deliver(Stream& s, std::string_view line) {
 
 void Process::Impl::try_reap() {
   std::lock_guard lock(mu);
-  const pid_t r = ::waitpid(pid, &status, WNOHANG);
-  if (r == pid) reaped = true;
+  rusage ru{};
+  const pid_t r = ::wait4(pid, &status, WNOHANG, &ru);
+  if (r == pid) {
+    reaped = true;
+    auto us = [](const timeval& t) { return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec); };
+    cpu = us(ru.ru_utime) + us(ru.ru_stime);
+  }
   if (r < 0 && errno != EINTR) {
     reaped = true;  // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN?): status unknown
     error = std::make_exception_ptr(std::system_error(errno, std::system_category(),
@@ -373,6 +380,12 @@ std::optional<int> Process::wait_for(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mu);
   impl_->cv.wait_for(lock, timeout, [&] { return impl_->done; });
   return impl_->result();
+}
+
+std::optional<std::chrono::microseconds> Process::cpu_time() {
+  std::lock_guard lock(impl_->mu);
+  if (!impl_->reaped) return std::nullopt;
+  return impl_->cpu;
 }
 
 void Process::signal(int signo) {

@@ -52,6 +52,9 @@ class Process {
   /// Waits up to `timeout`; returns the raw wait status or nullopt on timeout.
   std::optional<int> wait_for(std::chrono::milliseconds timeout);
   void signal(int signo);  ///< kill(2); no-op once reaped
+  /// The CPU time (user + system) the child used, once it has been reaped (its own threads; a
+  /// grandchild it did not wait for is not counted).
+  std::optional<std::chrono::microseconds> cpu_time();
 
  private:
   struct Impl;

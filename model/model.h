@@ -198,6 +198,9 @@ struct Observation {
   std::vector<MemorySample> samples;
   std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
   std::vector<std::string> notes;            ///< what the harness had to do (e.g. a retry)
+  /// CPU time (user + system) of each process of the run: "derive" (BashJavaUtils for the
+  /// subject), "derive-tm" (for a TaskManager not under test), "jm", "tm".
+  std::map<std::string, Millis> cpu;
 };
 
 enum class Outcome { pass, fail, error };

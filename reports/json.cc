@@ -29,6 +29,12 @@ ordered_json memory_json(const MemoryBreakdown& m) {
   return j;
 }
 
+ordered_json cpu_json(const std::map<std::string, Millis>& cpu) {
+  ordered_json j = ordered_json::object();
+  for (const auto& [k, v] : cpu) j[k] = v.count();
+  return j;
+}
+
 ordered_json exit_json(const std::optional<ExitStatus>& e) {
   if (!e) return nullptr;
   return {{"signaled", e->signaled}, {"code", e->code}, {"shell_code", e->shell_code()}};
@@ -79,6 +85,7 @@ ordered_json observation_json(const Observation& o) {
                           {"total", t.total.count()}}},
           {"ports", o.ports},
           {"notes", o.notes},
+          {"cpu_ms", cpu_json(o.cpu)},
           {"samples", samples}};
 }
 

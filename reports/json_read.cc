@@ -197,6 +197,7 @@ Observation observation(const Node& n) {
   o.timings = timings(n.at("timings_ms"));
   n.at("ports").each_member([&](const std::string& k, const Node& v) { o.ports[k] = v.str(); });
   if (auto notes = n.maybe("notes")) notes->each([&](const Node& v) { o.notes.push_back(v.str()); });
+  if (auto cpu = n.maybe("cpu_ms")) cpu->each_member([&](const std::string& k, const Node& v) { o.cpu[k] = v.ms(); });
   o.samples = samples(n.at("samples"));
   return o;
 }

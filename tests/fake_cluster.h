@@ -31,7 +31,7 @@ struct Script {
   std::string root_exception = "java.lang.RuntimeException: boom";
   Derivation derivation;                  ///< BashJavaUtils' answer (default: a breakdown)
   Millis derive_takes{800};
-  std::map<Role, CgroupReport> cgroups;
+  std::map<Role, ProcessReport> cgroups;
   std::uint64_t usage_bytes = 300ULL << 20;
   int port = 6123;
   std::optional<Millis> stop_at;          ///< SIGINT arrives then
@@ -107,7 +107,7 @@ class FakeCluster final : public Cluster {
     calls_.stopped_gently = true;
     advance(clock_ + 2500ms);
   }
-  std::map<Role, CgroupReport> tear_down() override {
+  std::map<Role, ProcessReport> tear_down() override {
     calls_.torn_down = true;
     return s_.cgroups;
   }

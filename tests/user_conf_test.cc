@@ -78,7 +78,7 @@ TEST_CASE("check scenarios: every standard workload by default, each expecting a
   REQUIRE(all.size() == 5);
   for (const Scenario& sc : all) {
     CHECK(sc.expect == Symptom::healthy);
-    CHECK(sc.taskmanager == c.memory);
+    CHECK(sc.options == c.memory);
     CHECK(sc.remedies.empty());
     CHECK(sc.doc == "x.yaml#" + sc.workload);
   }

@@ -27,10 +27,11 @@ struct JvmLaunch {
   std::optional<std::uint64_t> limit_bytes;  ///< the memory cgroup's limit (nullopt: none)
 };
 
-/// What the memory cgroup of one process showed when the run ended.
-struct CgroupReport {
+/// What one process and its memory cgroup showed when the run ended.
+struct ProcessReport {
   std::uint64_t oom_kills = 0;   ///< kills by this cgroup's own limit
   std::uint64_t peak_bytes = 0;
+  Millis cpu{0};                 ///< CPU time (user + system) the process used
 };
 
 /// Called for every line a process prints, with the time it arrived (since the try began).
@@ -66,7 +67,7 @@ class Cluster {
   /// A run that timed out: thread dumps into the logs, SIGTERM, a grace period.
   virtual void stop_gently() = 0;
   /// Kills every process, removes the cgroups; the cgroup counters of each started process.
-  virtual std::map<Role, CgroupReport> tear_down() = 0;
+  virtual std::map<Role, ProcessReport> tear_down() = 0;
   /// The first log write that failed ("" when none): the run's evidence is incomplete.
   virtual std::string log_write_error() = 0;
   /// After tear_down of a try that says nothing (its JobManager lost its port): keeps its logs

@@ -61,6 +61,7 @@ Derivation derive_memory(const FlinkDist& d, Role role, const fs::path& conf, co
   std::lock_guard lock(mu);
   write_text(cwd / log_name, out.output);
   if (!status) throw std::runtime_error("BashJavaUtils did not finish within 60s");
+  if (auto cpu = p->cpu_time()) out.cpu = std::chrono::duration_cast<Millis>(*cpu);
   std::string error;
   if (decode_wait_status(*status).code == 0) out.memory = parse_bash_java_utils(out.output, role, error);
   return out;

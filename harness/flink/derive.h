@@ -18,6 +18,7 @@ struct Interrupted {};
 struct Derivation {
   std::optional<MemoryBreakdown> memory;  ///< nullopt: Flink refused the options (see output)
   std::string output;                     ///< everything BashJavaUtils printed
+  Millis cpu{0};                          ///< the CPU time it took
 };
 
 /// Writes <conf>/config.yaml with `options` and the log4j configurations Flink's JVMs read.

@@ -105,21 +105,24 @@ class RealCluster final : public Cluster {
       if (m.process) m.process->wait_for(kGrace);
   }
 
-  std::map<Role, CgroupReport> tear_down() override {
-    std::map<Role, CgroupReport> out;
+  std::map<Role, ProcessReport> tear_down() override {
+    std::map<Role, ProcessReport> out;
     if (torn_down_) return out;
     torn_down_ = true;
     for (auto& [role, m] : members_) {
       if (!m.cg) continue;
       try {
         cgroup::MemoryStats s = m.cg->stats();
-        out[role] = {s.oom_kills, s.peak_bytes};
+        out[role].oom_kills = s.oom_kills, out[role].peak_bytes = s.peak_bytes;
       } catch (const std::exception&) {
       }
     }
     signal_all(SIGKILL);
-    for (auto& [role, m] : members_)
-      if (m.process) m.process->signal(SIGKILL), m.process->wait_for(kReapTimeout);
+    for (auto& [role, m] : members_) {
+      if (!m.process) continue;
+      m.process->signal(SIGKILL), m.process->wait_for(kReapTimeout);
+      if (auto cpu = m.process->cpu_time()) out[role].cpu = std::chrono::duration_cast<Millis>(*cpu);
+    }
     for (auto& [role, m] : members_) m.process.reset();
     for (auto& [role, m] : members_)
       if (m.cg) m.cg->remove();

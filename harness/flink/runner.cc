@@ -54,6 +54,7 @@ class Try {
   bool derive_subject(const char* conf_name) {
     Derivation dv = c_.derive(conf_name, plan_.subject, "derive.log");
     o_.timings.derived = c_.now();
+    o_.cpu["derive"] = dv.cpu;
     o_.memory = dv.memory;
     o_.derive_ok = dv.memory.has_value();
     if (!o_.derive_ok) o_.derive_output = dv.output;
@@ -78,6 +79,7 @@ class Try {
     o_.tm_started = true;
     // The TaskManager that runs the job's tasks is the harness's; it is sized while the JM starts.
     Derivation tm = c_.derive("tm-conf", Role::taskmanager, "derive-tm.log");
+    o_.cpu["derive-tm"] = tm.cpu;
     if (!tm.memory)
       throw std::runtime_error("BashJavaUtils could not size the TaskManager (not under test): see derive-tm.log");
     c_.start({Role::taskmanager,
@@ -177,7 +179,8 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
     o.harness_error = e.what();
   }
   if (!c) return t;
-  std::map<Role, CgroupReport> cg = c->tear_down();
+  std::map<Role, ProcessReport> cg = c->tear_down();
+  for (const auto& [role, report] : cg) o.cpu[std::string(role_source(role))] = report.cpu;
   if (auto it = cg.find(plan.subject); it != cg.end())
     o.oom_kills = it->second.oom_kills, o.peak_bytes = it->second.peak_bytes;
   if (o.harness_error.empty()) o.harness_error = c->log_write_error();
