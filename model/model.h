@@ -188,6 +188,8 @@ struct Observation {
   std::optional<ExitStatus> jm_exit;   ///< nullopt: the JM was alive when the run ended
   bool tm_started = false;             ///< the subject was started (the name is format 1's)
   std::uint64_t oom_kills = 0;         ///< kills by the subject's own cgroup limit
+  std::string foreign_oom_kill;        ///< a process OOM-killed by something else than its own
+                                       ///< cgroup's limit (the machine, a parent): the evidence
   std::uint64_t peak_bytes = 0;        ///< the subject cgroup's peak usage
   std::vector<SymptomHit> hits;
   std::string job_state;               ///< from JM REST: FINISHED, FAILED, ... ("" = no job seen)
@@ -226,10 +228,18 @@ struct RunRecord {
 namespace tmfault {
 
 /// One invocation of `tmfault run`: every record plus what identifies the run.
+/// The host a suite ran on, as far as its verdicts depend on it.
+struct HostFacts {
+  std::string cgroup;              ///< "v1" or "v2" ("" when unknown: an old results file)
+  std::uint64_t swap_bytes = 0;    ///< the machine's swap
+  bool swap_limited = false;       ///< every cgroup of a run had swap limited to 0
+};
+
 struct SuiteResult {
   std::string started_at;     ///< UTC, ISO 8601
   std::string flink_version;
   std::string tmfault_version;
+  HostFacts host;
   Millis wall{0};
   bool interrupted = false;
   std::vector<RunRecord> records;

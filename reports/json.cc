@@ -73,6 +73,7 @@ ordered_json observation_json(const Observation& o) {
           {"jm_exit", exit_json(o.jm_exit)},
           {"oom_kills", o.oom_kills},
           {"peak_bytes", o.peak_bytes},
+          {"foreign_oom_kill", o.foreign_oom_kill},
           {"job_state", o.job_state},
           {"job_failure", o.job_failure},
           {"timed_out", o.timed_out},
@@ -122,6 +123,8 @@ std::string suite_json(const SuiteResult& s) {
                     {"started_at", s.started_at},
                     {"flink_version", s.flink_version},
                     {"tmfault_version", s.tmfault_version},
+                    {"host", {{"cgroup", s.host.cgroup}, {"swap_bytes", s.host.swap_bytes},
+                              {"swap_limited", s.host.swap_limited}}},
                     {"wall_ms", s.wall.count()},
                     {"interrupted", s.interrupted},
                     {"records", records}};

@@ -189,6 +189,7 @@ Observation observation(const Node& n) {
   // Keys of format 1 before the JobManager could be the subject: tm_oom_kills, tm_peak_bytes.
   o.oom_kills = (n.maybe("oom_kills") ? n.at("oom_kills") : n.at("tm_oom_kills")).u64();
   o.peak_bytes = (n.maybe("peak_bytes") ? n.at("peak_bytes") : n.at("tm_peak_bytes")).u64();
+  if (auto f = n.maybe("foreign_oom_kill")) o.foreign_oom_kill = f->str();
   o.job_state = n.at("job_state").str();
   o.job_failure = n.at("job_failure").str();
   o.timed_out = n.at("timed_out").boolean();
@@ -243,6 +244,11 @@ SuiteResult suite_from_json(std::string_view text) {
   s.started_at = root.at("started_at").str();
   s.flink_version = root.at("flink_version").str();
   s.tmfault_version = root.at("tmfault_version").str();
+  if (auto h = root.maybe("host")) {
+    s.host.cgroup = h->at("cgroup").str();
+    s.host.swap_bytes = h->at("swap_bytes").u64();
+    s.host.swap_limited = h->at("swap_limited").boolean();
+  }
   s.wall = root.at("wall_ms").ms();
   s.interrupted = root.at("interrupted").boolean();
   root.at("records").each([&](const Node& r) { s.records.push_back(record(r)); });

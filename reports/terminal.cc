@@ -92,8 +92,9 @@ std::string terminal_summary(const SuiteResult& s, bool color) {
   timings_table(s, out);
   doc_table(s, out);
   details(s, out, color);
-  out += fmt::format("\n{} passed, {} failed, {} errors in {} (Flink {}){}\n", counts[Outcome::pass],
-                     counts[Outcome::fail], counts[Outcome::error], seconds(s.wall), safe(s.flink_version),
+  std::string host = s.host.cgroup.empty() ? "" : fmt::format(", cgroup {}", safe(s.host.cgroup));
+  out += fmt::format("\n{} passed, {} failed, {} errors in {} (Flink {}{}){}\n", counts[Outcome::pass],
+                     counts[Outcome::fail], counts[Outcome::error], seconds(s.wall), safe(s.flink_version), host,
                      s.interrupted ? " — INTERRUPTED" : "");
   return out;
 }

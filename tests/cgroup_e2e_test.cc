@@ -17,7 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
-#include "cgroup_skip.h"
+#include "skip.h"
 
 using namespace tmfault::cgroup;
 using namespace std::chrono_literals;
@@ -295,7 +295,7 @@ int main(int argc, char* argv[]) {
     const char* parent = std::getenv("TMFAULT_CGROUP_PARENT");
     g_hierarchy = parent ? discover(fs::path(parent)) : discover();
   } catch (const CgroupError& e) {
-    const int rc = tmfault::cgroup::testing::skip_exit_code(
+    const int rc = tmfault::testing::skip_exit_code(
         std::string("cgroups are not writable here: ") + e.what());
     std::printf("hint: %s\n", e.hint().c_str());
     return rc;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/skip.h"
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
 #include "harness/stages/exit_status.h"
@@ -106,8 +107,7 @@ inline int run_e2e_tests(int argc, char** argv, cgroup::Hierarchy& cgroups) {
   try {
     cgroups = cgroup::discover();
   } catch (const cgroup::CgroupError& e) {
-    std::cout << "SKIPPED: memory cgroups are not usable here: " << e.what() << "\n  hint: " << e.hint() << "\n";
-    return 77;
+    return skip_exit_code(std::string("memory cgroups are not usable here: ") + e.what() + "\n  hint: " + e.hint());
   }
   return Catch::Session().run(argc, argv);
 }

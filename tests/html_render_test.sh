@@ -14,6 +14,7 @@ CHROMIUM=/usr/bin/chromium
 
 if [ ! -x "$CHROMIUM" ]; then
   echo "SKIP: $CHROMIUM not installed (apt-get install chromium; ci/setup does)"
+  [ "${TMFAULT_REQUIRE_E2E:-}" = 1 ] && { echo "TMFAULT_REQUIRE_E2E=1 forbids skipping"; exit 1; }
   exit 77
 fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

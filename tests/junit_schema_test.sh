@@ -11,6 +11,7 @@ TMFAULT="$1"
 UNIT_TESTS="$2"
 if ! command -v xmllint >/dev/null; then
   echo "SKIP: xmllint not installed (apt-get install libxml2-utils; ci/setup does)"
+  [ "${TMFAULT_REQUIRE_E2E:-}" = 1 ] && { echo "TMFAULT_REQUIRE_E2E=1 forbids skipping"; exit 1; }
   exit 77
 fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

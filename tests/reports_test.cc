@@ -65,7 +65,7 @@ SuiteResult full_suite() {
   error.observation.harness_error = "cannot create cgroup";
   error.observation.derive_output = "derive log";
   error.verdict = {Outcome::error, Symptom::healthy, false, "cannot create cgroup"};
-  return {"2026-01-01T00:00:00Z", "1.20.5", "0.1.0", Millis(4321), true, {faulty, remedy, error}};
+  return {"2026-01-01T00:00:00Z", "1.20.5", "0.1.0", {"v1", 0, true}, Millis(4321), true, {faulty, remedy, error}};
 }
 
 /// A record whose every text field is hostile: control characters, invalid UTF-8, markup.

@@ -222,7 +222,8 @@ TEST_CASE("a SIGKILL without an OOM kill of the TaskManager's cgroup is not cont
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::container_killed), f);
   CHECK(r.v.outcome == Outcome::fail);
-  CHECK(r.v.reason == "expected container-killed, saw no known symptom: TM killed by SIGKILL (137)");
+  CHECK(r.v.reason == "expected container-killed, saw no known symptom: TM killed by SIGKILL (137), no OOM kill "
+                      "counted by its cgroup (see dmesg)");
 }
 
 TEST_CASE("the JobManager's port taken: tried again on a new port, the first try kept aside") {
@@ -407,4 +408,16 @@ TEST_CASE("a workloads jar without the job's class is the environment's fault, n
   CHECK(r.v.outcome == Outcome::error);
   CHECK(r.v.reason == "the workloads jar does not hold the job (rebuild it: ci/setup): The program's entry point class "
                       "'org.tmfault.workloads.JmHeap' was not found in the jar file.");
+}
+
+TEST_CASE("corner: an OOM kill by the machine or a parent's limit is an error, never container-killed") {
+  Script s;
+  s.lines = cluster_up();
+  s.exits[Role::taskmanager] = {9000ms, ExitStatus{true, 9}};
+  s.cgroups[Role::taskmanager].foreign_oom_kill = "memory.events.local oom_kill 1 but oom 0; the machine ran out (vmstat oom_kill +1)";
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::container_killed), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the TaskManager was OOM-killed, not by its own cgroup's limit: memory.events.local oom_kill 1 "
+                      "but oom 0; the machine ran out (vmstat oom_kill +1)");
 }

@@ -38,7 +38,7 @@ RunRecord record(std::string scenario, std::string variant, Outcome outcome, Sym
 }
 
 SuiteResult suite(std::string version, std::vector<RunRecord> records) {
-  return {"2026-01-01T00:00:00Z", std::move(version), "0.1.0", Millis(60'000), false, std::move(records)};
+  return {"2026-01-01T00:00:00Z", std::move(version), "0.1.0", {}, Millis(60'000), false, std::move(records)};
 }
 
 /// Three claims in two sections; "more-heap" differs (and so does its breakdown); "metaspace"

@@ -103,6 +103,7 @@ int bisect(const BisectArgs& a) {
   so.out_root = a.storage.out;
   so.stop = &signals.stop_flag();
   so.make_cluster = real_clusters(dist, h, so.stop);
+  so.host = host_facts(h);
   so.on_done = print_probe;
   std::filesystem::path run_dir;
   SuiteResult suite = run_adaptive(next, sc.file, dist, so, run_dir);

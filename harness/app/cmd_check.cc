@@ -92,6 +92,7 @@ Command check_command(CLI::App& app) {
       ->allow_extra_args(false);
   ch->add_flag("--dry-run", a->suite.dry_run, "print the resolved plans and run nothing");
   add_jobs_option(ch, a->suite.jobs, "runs");
+  add_timeout_scale_option(ch, a->suite);
   add_storage_options(ch, a->suite.storage);
   add_report_file_options(ch, a->suite.files);
   add_flink_options(ch, a->suite.flink);

@@ -56,6 +56,10 @@ cgroup::Hierarchy open_cgroups(const StorageArgs& a) {
   return h;
 }
 
+HostFacts host_facts(const cgroup::Hierarchy& h) {
+  return {h.version == cgroup::Version::v2 ? "v2" : "v1", h.swap.total_bytes, h.swap.limited};
+}
+
 int jobs_or_default(int jobs) {
   if (jobs > 0) return jobs;
   return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));

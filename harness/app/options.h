@@ -9,6 +9,7 @@
 
 #include "cgroup/cgroup.h"
 #include "harness/flink/dist.h"
+#include "model/model.h"
 
 namespace tmfault {
 
@@ -42,6 +43,9 @@ std::filesystem::path project_dir(const FlinkArgs& a);
 DistOptions dist_options(const FlinkArgs& a);
 /// The cgroups to create runs beneath (--cgroup-parent, else our own), stale ones swept first.
 cgroup::Hierarchy open_cgroups(const StorageArgs& a);
+
+/// What results.json records of the cgroups a suite runs in.
+HostFacts host_facts(const cgroup::Hierarchy& h);
 
 /// -j unset: the number of cores, at most 4.
 int jobs_or_default(int jobs);

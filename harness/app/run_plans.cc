@@ -68,7 +68,15 @@ int exit_code_for(const SuiteResult& s, int signo) {
   return static_cast<int>(fail ? ExitCode::failed : error ? ExitCode::environment : ExitCode::ok);
 }
 
-int run_plans(const LoadResult& loaded, const std::vector<VariantPlan>& plans, const SuiteArgs& a) {
+void add_timeout_scale_option(CLI::App* app, SuiteArgs& a) {
+  app->add_option("--timeout-scale", a.timeout_scale,
+                  "multiply every scenario's timeout, for a slow host (e.g. 5 in the cgroup-v2 guest, ci/v2vm)")
+      ->check(CLI::Range(0.1, 100.0));
+}
+
+int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const SuiteArgs& a) {
+  for (VariantPlan& p : plans)
+    p.timeout = Millis(static_cast<Millis::rep>(static_cast<double>(p.timeout.count()) * a.timeout_scale));
   std::optional<FlinkDist> found;
   try {
     found = locate_dist(dist_options(a.flink));
@@ -97,6 +105,7 @@ int run_plans(const LoadResult& loaded, const std::vector<VariantPlan>& plans, c
   so.jobs = jobs_or_default(a.jobs);
   so.stop = &signals.stop_flag();
   so.make_cluster = real_clusters(dist, h, so.stop);
+  so.host = host_facts(h);
   std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time{}\n", plans.size(),
                            loaded.scenarios.size(), dist.version, so.jobs, a.shard.empty() ? "" : ", shard " + a.shard);
   std::unique_ptr<Progress> progress = make_progress(plans.size(), color);

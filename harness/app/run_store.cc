@@ -45,8 +45,9 @@ void point_latest(const fs::path& root, const fs::path& run_dir) {
 
 }  // namespace
 
-RunStore::RunStore(const fs::path& out_root, std::string flink_version)
+RunStore::RunStore(const fs::path& out_root, std::string flink_version, HostFacts host)
     : root_(fs::absolute(out_root)), run_dir_(make_run_dir(root_)) {
+  suite_.host = std::move(host);
   suite_.started_at = utc_stamp("{:%Y-%m-%dT%H:%M:%SZ}");
   suite_.flink_version = std::move(flink_version);
   suite_.tmfault_version = TMFAULT_VERSION;

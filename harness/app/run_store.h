@@ -13,7 +13,7 @@ namespace tmfault {
 class RunStore {
  public:
   /// Creates a fresh <out_root>/<timestamp>[-n]; throws EnvironmentError when it cannot.
-  RunStore(const std::filesystem::path& out_root, std::string flink_version);
+  RunStore(const std::filesystem::path& out_root, std::string flink_version, HostFacts host);
 
   const std::filesystem::path& dir() const { return run_dir_; }
   SuiteResult& suite() { return suite_; }

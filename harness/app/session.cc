@@ -50,7 +50,7 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
 
 SuiteResult run_session(const std::vector<VariantPlan>& plans, const std::map<std::string, fs::path>& sources,
                         const FlinkDist& dist, const SessionOptions& opts, fs::path& run_dir) {
-  RunStore store(opts.out_root, dist.version);
+  RunStore store(opts.out_root, dist.version, opts.host);
   run_dir = store.dir();
   std::vector<std::optional<RunRecord>> records(plans.size());
   std::atomic<std::size_t> next{0};
@@ -80,7 +80,7 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans, const std::map<st
 
 SuiteResult run_adaptive(const NextPlan& next, const fs::path& source, const FlinkDist& dist,
                          const SessionOptions& opts, fs::path& run_dir) {
-  RunStore store(opts.out_root, dist.version);
+  RunStore store(opts.out_root, dist.version, opts.host);
   run_dir = store.dir();
   auto& records = store.suite().records;
   while (!stopping(opts)) {

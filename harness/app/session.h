@@ -17,6 +17,7 @@ struct SessionOptions {
   int jobs = 1;                             ///< variants run at once
   const std::atomic<bool>* stop = nullptr;
   ClusterFactory make_cluster;              ///< real_clusters(...), or a fake in tests
+  HostFacts host;                           ///< recorded in results.json
   std::function<void(const RunRecord&)> on_done;  ///< called (serialised) as each variant ends
   std::function<void(const VariantPlan&)> on_start;
   /// Each memory sample as it is taken (from the variant's own thread; must be thread-safe).

@@ -31,6 +31,8 @@ struct JvmLaunch {
 struct ProcessReport {
   std::uint64_t oom_kills = 0;   ///< kills by this cgroup's own limit
   std::uint64_t peak_bytes = 0;
+  std::string foreign_oom_kill;  ///< a member OOM-killed by something else (the machine, a
+                                 ///< parent's limit): the evidence; "" when none
   Millis cpu{0};                 ///< CPU time (user + system) the process used
 };
 

@@ -67,8 +67,9 @@ FlinkOptions cluster_options(const ClusterPorts& ports, const fs::path& run_dir,
       {"restart-strategy.type", "none"},
       {"execution.shutdown-on-application-finish", "false"},
       {"taskmanager.registration.timeout", fmt::format("{} ms", timeout.count())},
-      // the TM usually starts before the JM listens: retry quickly instead of after 10 s
-      {"cluster.registration.error-delay", "500 ms"},
+      // the TM usually starts before the JM listens: retry quickly instead of after 10 s (in ms:
+      // Flink 1.19 reads this one as a bare number)
+      {"cluster.registration.error-delay", "500"},
       {"io.tmp.dirs", (run_dir / "tmp").string()},
       {"blob.storage.directory", (run_dir / "tmp").string()},
       {"web.tmpdir", (run_dir / "tmp").string()},

@@ -113,7 +113,8 @@ class RealCluster final : public Cluster {
       if (!m.cg) continue;
       try {
         cgroup::MemoryStats s = m.cg->stats();
-        out[role].oom_kills = s.oom_kills, out[role].peak_bytes = s.peak_bytes;
+        out[role].oom_kills = s.own_limit_oom_kills, out[role].peak_bytes = s.peak_bytes;
+        out[role].foreign_oom_kill = s.foreign_oom_kill;
       } catch (const std::exception&) {
       }
     }

@@ -183,6 +183,10 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   for (const auto& [role, report] : cg) o.cpu[std::string(role_source(role))] = report.cpu;
   if (auto it = cg.find(plan.subject); it != cg.end())
     o.oom_kills = it->second.oom_kills, o.peak_bytes = it->second.peak_bytes;
+  for (const auto& [role, report] : cg)
+    if (!report.foreign_oom_kill.empty() && o.foreign_oom_kill.empty())
+      o.foreign_oom_kill = fmt::format("the {} was OOM-killed, not by its own cgroup's limit: {}", role_name(role),
+                                       report.foreign_oom_kill);
   if (o.harness_error.empty()) o.harness_error = c->log_write_error();
   RunEvents::Snapshot s = ev.snapshot();
   merge_events(s, o);

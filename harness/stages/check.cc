@@ -100,6 +100,8 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
     return Symptom::healthy;
   }
   if (exit) detail = fmt::format("{} {}", who, describe_exit(*exit));
+  if (exit && exit->signaled && exit->code == 9 && o.oom_kills == 0)
+    detail += ", no OOM kill counted by its cgroup (see dmesg)";
   else if (!o.job_state.empty())
     detail = fmt::format("job {}: {}", o.job_state, first_line(o.job_failure));
   else detail = o.timed_out ? "timed out before the job ended" : "no job outcome";
@@ -115,6 +117,10 @@ Verdict check(const VariantPlan& plan, const Observation& o) {
   }
   if (!o.harness_error.empty()) {
     v.reason = o.harness_error;
+    return v;
+  }
+  if (!o.foreign_oom_kill.empty()) {  // never "container killed": not this container's limit
+    v.reason = o.foreign_oom_kill;
     return v;
   }
   std::string detail;

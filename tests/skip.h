@@ -1,12 +1,12 @@
 #pragma once
-// How a cgroup test that cannot run here says so. It prints the reason and is skipped, unless
+// How a test that cannot run here says so. It prints the reason and is skipped, unless
 // TMFAULT_REQUIRE_E2E=1 (CI, the cgroup-v2 guest) turns every skip into a failure: a test that
 // did not run must never look like one that passed.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-namespace tmfault::cgroup::testing {
+namespace tmfault::testing {
 
 /// True when TMFAULT_REQUIRE_E2E=1: skipping is a failure.
 inline bool skips_forbidden() {
@@ -25,13 +25,13 @@ inline int skip_exit_code(const std::string& reason) {
   return 77;
 }
 
-}  // namespace tmfault::cgroup::testing
+}  // namespace tmfault::testing
 
 /// Inside a Catch2 test case: ends it as skipped (a WARN with the reason), or fails it when
 /// skips are forbidden. `reason` is a Catch2 message expression.
 #define TMFAULT_SKIP(reason)                                                          \
   do {                                                                                \
-    if (::tmfault::cgroup::testing::skips_forbidden())                                \
+    if (::tmfault::testing::skips_forbidden())                                \
       FAIL("cannot run: " << reason << " (TMFAULT_REQUIRE_E2E=1 forbids skipping)"); \
     WARN("skipped: " << reason);                                                      \
     return;                                                                           \
