@@ -171,7 +171,7 @@ struct MemorySample {
 
 /// Milestones of one run, each since the variant started (nullopt: not reached).
 struct Timings {
-  std::optional<Millis> derived, jm_ready, tm_registered, job_running, job_ended, first_symptom,
+  std::optional<Millis> derived, jm_ready, job_submitted, tm_registered, job_running, job_ended, first_symptom,
       subject_exited;  ///< subject_exited: when the subject process exited
   std::optional<Millis> deadline;  ///< when the run's timeout fires (the monitor's start + timeout)
   Millis total{0};

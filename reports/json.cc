@@ -79,7 +79,7 @@ ordered_json observation_json(const Observation& o) {
           {"timed_out", o.timed_out},
           {"interrupted", o.interrupted},
           {"hits", hits},
-          {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)},
+          {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)}, {"job_submitted", opt_ms(t.job_submitted)},
                           {"tm_registered", opt_ms(t.tm_registered)}, {"job_running", opt_ms(t.job_running)},
                           {"job_ended", opt_ms(t.job_ended)}, {"first_symptom", opt_ms(t.first_symptom)},
                           {"subject_exited", opt_ms(t.subject_exited)}, {"deadline", opt_ms(t.deadline)},

@@ -147,6 +147,7 @@ Timings timings(const Node& n) {
   Timings t;
   t.derived = opt_ms(n, "derived");
   t.jm_ready = opt_ms(n, "jm_ready");
+  t.job_submitted = opt_ms(n, "job_submitted");
   t.tm_registered = opt_ms(n, "tm_registered");
   t.job_running = opt_ms(n, "job_running");
   t.job_ended = opt_ms(n, "job_ended");

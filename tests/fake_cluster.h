@@ -36,20 +36,24 @@ struct Script {
   int port = 6123;
   std::optional<Millis> stop_at;          ///< SIGINT arrives then
   std::optional<Millis> disk_full_at;     ///< log writes fail from then on
+  std::optional<SessionEndpoint> session;  ///< a lane's session JobManager (nullopt: none)
+  Submission submission{"c0ffee", ""};     ///< its answer to a submitted job
 };
 
 /// What the runner asked of one fake try.
 struct Calls {
   std::vector<Role> started;
-  std::vector<std::string> confs, derived;
+  std::vector<std::string> confs, derived, submitted;
+  bool attached = false;
   bool stopped_gently = false, torn_down = false;
   std::optional<int> set_aside;
 };
 
-/// The JobManager's usual first lines: REST up at 0.9 s, the TaskManager registered at 2 s,
-/// its task running at 2.5 s.
+/// The JobManager's usual first lines: REST up at 0.9 s, the job taken at 1.2 s, the TaskManager
+/// registered at 2 s, its task running at 2.5 s.
 inline std::vector<Script::Line> cluster_up() {
   return {{900ms, Role::jobmanager, "INFO  Rest endpoint listening at http://127.0.0.1:8081"},
+          {1200ms, Role::jobmanager, "INFO  org.apache.flink.runtime.dispatcher.StandaloneDispatcher [] - Submitting job 'x' (c0ffee)."},
           {2000ms, Role::taskmanager, "INFO  Successful registration at resource manager pekko.tcp://x under registration id 1."},
           {2500ms, Role::taskmanager, "INFO  Source: seq (1/1) switched from INITIALIZING to RUNNING."}};
 }
@@ -74,7 +78,7 @@ class FakeCluster final : public Cluster {
   int free_port() override { return s_.port; }
   void write_conf(const std::string& name, const FlinkOptions&) override { calls_.confs.push_back(name); }
 
-  Derivation derive(const std::string& name, Role role, const std::string& log_name) override {
+  Derivation derive(const std::string& name, Role role, const FlinkOptions&, const std::string& log_name) override {
     calls_.derived.push_back(fmt::format("{} {} {}", name, role_source(role), log_name));
     advance(clock_ + s_.derive_takes);
     if (stop_ && stop_->load()) throw Interrupted();
@@ -94,10 +98,20 @@ class FakeCluster final : public Cluster {
 
   std::uint64_t usage_bytes(Role r) override { return running(r) ? s_.usage_bytes : 0; }
 
-  std::optional<JobStatus> job(int) override {
+  std::optional<SessionEndpoint> attach_session() override {
+    calls_.attached = s_.session.has_value();
+    if (s_.session) started_.push_back(Role::jobmanager);  // its lines flow to this try from now on
+    return s_.session;
+  }
+  Submission submit(const VariantPlan& plan) override {
+    calls_.submitted.push_back(plan.workload_class);
+    return s_.submission;
+  }
+
+  std::optional<JobStatus> job(int, const std::string& job_id) override {
     std::optional<JobStatus> out;
     for (const auto& [at, state] : s_.job_states)
-      if (at <= clock_) out = JobStatus{"c0ffee", state};
+      if (at <= clock_ && (job_id.empty() || job_id == "c0ffee")) out = JobStatus{"c0ffee", state};
     return out;
   }
   std::string root_exception(int, const std::string&) override { return s_.root_exception; }
@@ -147,7 +161,7 @@ struct FakeClusters {
 
   ClusterFactory factory() {
     calls.reserve(16);
-    return [this](const std::filesystem::path&, LineHandler on_line) -> std::unique_ptr<Cluster> {
+    return [this](const std::filesystem::path&, int, LineHandler on_line) -> std::unique_ptr<Cluster> {
       std::size_t n = calls.size();
       calls.emplace_back();
       return std::make_unique<FakeCluster>(tries[std::min(n, tries.size() - 1)], std::move(on_line), calls.back(), &stop);

@@ -199,7 +199,7 @@ TEST_CASE("the JobManager's RPC port taken before it binds: tried again on a new
   int picks = 0;
   RunContext ctx;
   ctx.dist = &dist, ctx.dir = dir;
-  ctx.make_cluster = real_clusters(dist, g_cgroups, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
+  ctx.make_cluster = real_clusters(dist, g_cgroups, nullptr, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
   Observation o = run_variant(plan, ctx);
   Verdict v = check(plan, o);
   INFO(o.harness_error << " / " << v.reason);

@@ -320,12 +320,13 @@ MemoryBreakdown jm_breakdown() {
   return m;
 }
 
-/// Flink 1.20.5: main() fails with the OOM, the JobManager reports it and exits 2.
+/// Flink 1.20.5: main() fails with the OOM before it submits a job; the JobManager reports it and
+/// exits 2.
 Script jm_heap_oom() {
   Script s;
   s.derivation.memory = jm_breakdown();
-  s.lines = cluster_up();
-  s.lines.push_back({3000ms, Role::jobmanager, "Caused by: java.lang.OutOfMemoryError: Java heap space"});
+  s.lines = {{900ms, Role::jobmanager, "INFO  Rest endpoint listening at http://127.0.0.1:8081"},
+             {3000ms, Role::jobmanager, "Caused by: java.lang.OutOfMemoryError: Java heap space"}};
   s.exits[Role::jobmanager] = {3400ms, ExitStatus{false, 2}};
   return s;
 }
@@ -335,8 +336,8 @@ Script jm_heap_oom() {
 TEST_CASE("JobManager subject: sized by GET_JM_RESOURCE_PARAMS, its cgroup limit its total process size") {
   FakeClusters f{{jm_heap_oom()}};
   Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
-  CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
-  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log"});
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager});  // no job taken: no TaskManager needed
   CHECK(r.o.cgroup_limit_bytes == 1024ULL << 20);
   CHECK(r.v.outcome == Outcome::pass);  // its own exit after the symptom is no infrastructure failure
   CHECK(r.v.observed == Symptom::oom_heap);
@@ -372,6 +373,19 @@ TEST_CASE("JobManager subject: the kernel's kill of its own cgroup is container-
   CHECK(r.v.outcome == Outcome::pass);
   CHECK(r.v.reason == "JM killed by SIGKILL (137), cgroup oom_kill=1, no Java error");
   CHECK(r.o.peak_bytes == 2ULL << 30);
+}
+
+TEST_CASE("JobManager subject: its TaskManager starts once the JobManager took the job") {
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
+  s.job_states = {{2000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  FakeClusters f{{s}};
+  Ran r = run(jm_plan_expecting(Symptom::healthy), f);
+  CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
+  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(r.v.outcome == Outcome::pass);
 }
 
 TEST_CASE("JobManager subject: the TaskManager (not under test) dying is an error; its symptoms are not the JM's") {
@@ -420,4 +434,53 @@ TEST_CASE("corner: an OOM kill by the machine or a parent's limit is an error, n
   CHECK(r.v.outcome == Outcome::error);
   CHECK(r.v.reason == "the TaskManager was OOM-killed, not by its own cgroup's limit: memory.events.local oom_kill 1 "
                       "but oom 0; the machine ran out (vmstat oom_kill +1)");
+}
+
+// A lane's session JobManager: the TaskManager subject's job is submitted to it over REST.
+
+TEST_CASE("session JobManager: no JobManager started, the job submitted once the TM is sized") {
+  Script s = heap_oom_in_tm();
+  s.session = SessionEndpoint{7123, 8081, 3, {}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_heap), f);
+  CHECK(f.calls[0].attached);
+  CHECK(f.calls[0].started == std::vector<Role>{Role::taskmanager});
+  CHECK(f.calls[0].submitted == std::vector<std::string>{"org.tmfault.workloads.Heap"});
+  CHECK(f.calls[0].confs == std::vector<std::string>{"tm-conf"});  // no JobManager of its own
+  CHECK(r.o.ports.at("jobmanager.rpc.port") == "7123");
+  CHECK(r.v.outcome == Outcome::pass);
+  REQUIRE_FALSE(r.o.notes.empty());
+  CHECK(r.o.notes.back().find("ran 3 variant(s) before this one") != std::string::npos);
+}
+
+TEST_CASE("session JobManager: a job it refuses is the harness's error, and no TaskManager starts") {
+  Script s = healthy_run();
+  s.session = SessionEndpoint{7123, 8081, 0, {}};
+  s.submission = {"", "The main method caused an error: unexpected argument '--bogus'"};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(f.calls[0].started.empty());
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason == "the JobManager did not take the job: The main method caused an error: unexpected argument '--bogus'");
+}
+
+TEST_CASE("session JobManager: its death while the job runs is an error") {
+  Script s;
+  s.session = SessionEndpoint{7123, 8081, 0, {}};
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}};
+  s.exits[Role::jobmanager] = {6000ms, ExitStatus{true, 9}};
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::healthy), f);
+  CHECK(r.v.outcome == Outcome::error);
+  CHECK(r.v.reason.starts_with("the JobManager (not under test) killed by SIGKILL (137) before the job ended"));
+}
+
+TEST_CASE("session JobManager: a JobManager subject never uses it") {
+  Script s = jm_heap_oom();
+  s.session = SessionEndpoint{7123, 8081, 0, {}};
+  FakeClusters f{{s}};
+  Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
+  CHECK_FALSE(f.calls[0].attached);
+  CHECK(r.v.outcome == Outcome::pass);
 }

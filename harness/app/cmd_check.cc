@@ -47,7 +47,7 @@ std::vector<VariantPlan> conf_plans(const LoadResult& loaded) {
 /// Returns Flink's message, or "" when it derives.
 std::string refusal(const VariantPlan& plan, const FlinkDist& dist) {
   cgroup::StopOnSignal signals;
-  std::vector<ExplainedVariant> e = explain_plans({plan}, dist, 1, &signals.stop_flag());
+  std::vector<ExplainedVariant> e = explain_plans({plan}, dist, &signals.stop_flag());
   return e.front().memory ? "" : e.front().refusal;
 }
 

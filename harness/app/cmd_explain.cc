@@ -18,7 +18,6 @@ struct ExplainArgs {
   std::vector<std::string> only, defs;
   std::string format = "text";
   FlinkArgs flink;
-  int jobs = 0;
 };
 
 /// `-D key=value` options as a one-variant plan.
@@ -48,7 +47,7 @@ int explain(ExplainArgs& a) {
   }
   FlinkDist dist = locate_dist(dist_options(a.flink));
   cgroup::StopOnSignal signals;
-  auto explained = explain_plans(plans, dist, jobs_or_default(a.jobs), &signals.stop_flag());
+  auto explained = explain_plans(plans, dist, &signals.stop_flag());
   if (int sig = signals.signal_received()) return interrupted_exit_code(sig);
   if (a.format == "json") std::cout << reports::explain_json(explained, dist.version);
   else
@@ -73,7 +72,6 @@ Command explain_command(CLI::App& app) {
       ->allow_extra_args(false);
   ex->add_option("-f,--format", a->format, "text (default) or json (every component in bytes, JVM flags, dynamic configs)");
   add_flink_options(ex, a->flink);
-  add_jobs_option(ex, a->jobs, "derivations");
   return {ex, [a] { return explain(*a); }};
 }
 

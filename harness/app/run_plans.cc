@@ -8,6 +8,8 @@
 #include "cgroup/signals.h"
 #include "harness/app/live_progress.h"
 #include "harness/app/session.h"
+#include "cgroup/os.h"
+#include "harness/flink/derive.h"
 #include "harness/flink/files.h"
 #include "harness/flink/real_cluster.h"
 #include "harness/stages/plan.h"
@@ -104,7 +106,10 @@ int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const Su
   so.out_root = a.storage.out;
   so.jobs = jobs_or_default(a.jobs);
   so.stop = &signals.stop_flag();
-  so.make_cluster = real_clusters(dist, h, so.stop);
+  // Flink's memory model of every variant at once, in one JVM (not one per variant).
+  auto derivations = std::make_shared<DerivationCache>(derive_all(
+      dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
+  so.make_cluster = real_clusters(dist, h, so.stop, derivations);
   so.host = host_facts(h);
   std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time{}\n", plans.size(),
                            loaded.scenarios.size(), dist.version, so.jobs, a.shard.empty() ? "" : ", shard " + a.shard);

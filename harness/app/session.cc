@@ -19,7 +19,7 @@ namespace {
 bool stopping(const SessionOptions& o) { return o.stop && o.stop->load(); }
 
 RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& source, const FlinkDist& dist,
-                  const SessionOptions& opts) {
+                  const SessionOptions& opts, int lane) {
   RunRecord rec;
   rec.plan = plan;
   rec.dir = dir;
@@ -28,7 +28,7 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
     fs::create_directories(dir);
     write_text(dir / "plan.txt", describe_plan(plan));
     RunContext ctx;
-    ctx.dist = &dist, ctx.make_cluster = opts.make_cluster, ctx.dir = dir, ctx.stop = opts.stop;
+    ctx.dist = &dist, ctx.make_cluster = opts.make_cluster, ctx.lane = lane, ctx.dir = dir, ctx.stop = opts.stop;
     if (opts.on_sample)
       ctx.on_sample = [&](const MemorySample& s, std::optional<std::uint64_t> limit) { opts.on_sample(plan, s, limit); };
     rec.observation = run_variant(plan, ctx);
@@ -55,7 +55,7 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans, const std::map<st
   std::vector<std::optional<RunRecord>> records(plans.size());
   std::atomic<std::size_t> next{0};
   std::mutex report_mu;
-  auto worker = [&] {
+  auto worker = [&](int lane) {
     for (std::size_t i; (i = next++) < plans.size();) {
       if (stopping(opts)) return;
       const VariantPlan& p = plans[i];
@@ -64,14 +64,14 @@ SuiteResult run_session(const std::vector<VariantPlan>& plans, const std::map<st
         opts.on_start(p);
       }
       auto src = sources.count(p.scenario_id) ? sources.at(p.scenario_id) : fs::path();
-      RunRecord rec = run_one(p, run_dir / p.scenario_id / p.variant, src, dist, opts);
+      RunRecord rec = run_one(p, run_dir / p.scenario_id / p.variant, src, dist, opts, lane);
       std::lock_guard l(report_mu);
       records[i] = std::move(rec);
       if (opts.on_done) opts.on_done(*records[i]);
     }
   };
   std::vector<std::thread> pool;
-  for (int j = 0; j < std::max(1, opts.jobs); ++j) pool.emplace_back(worker);
+  for (int j = 0; j < std::max(1, opts.jobs); ++j) pool.emplace_back(worker, j);
   for (auto& t : pool) t.join();
   for (auto& r : records)
     if (r) store.suite().records.push_back(std::move(*r));
@@ -87,7 +87,7 @@ SuiteResult run_adaptive(const NextPlan& next, const fs::path& source, const Fli
     std::optional<VariantPlan> p = next(records);
     if (!p) break;
     if (opts.on_start) opts.on_start(*p);
-    records.push_back(run_one(*p, run_dir / p->scenario_id / p->variant, source, dist, opts));
+    records.push_back(run_one(*p, run_dir / p->scenario_id / p->variant, source, dist, opts, 0));
     if (opts.on_done) opts.on_done(records.back());
   }
   return store.finish(stopping(opts));

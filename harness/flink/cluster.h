@@ -36,6 +36,14 @@ struct ProcessReport {
   Millis cpu{0};                 ///< CPU time (user + system) the process used
 };
 
+/// A JobManager that outlives the try: the lane's session JobManager, which a TaskManager
+/// subject's job is submitted to instead of starting a JobManager of its own.
+struct SessionEndpoint {
+  int rpc_port = 0, rest_port = 0;
+  int served = 0;                  ///< variants it ran before this one
+  std::vector<std::string> notes;  ///< what it took to have it (a restart, a port taken)
+};
+
 /// Called for every line a process prints, with the time it arrived (since the try began).
 using LineHandler = std::function<void(Role, std::string_view line, Millis at)>;
 
@@ -53,8 +61,10 @@ class Cluster {
   /// Writes <run dir>/<name>/config.yaml with `options` and the log configuration Flink reads.
   virtual void write_conf(const std::string& name, const FlinkOptions& options) = 0;
   /// Flink's memory model of `role` (BashJavaUtils GET_TM_/GET_JM_RESOURCE_PARAMS) on conf
-  /// `name`, its output kept in <log_name>; throws Interrupted when a stop is requested meanwhile.
-  virtual Derivation derive(const std::string& name, Role role, const std::string& log_name) = 0;
+  /// `name`, whose own (memory) options are `own`; its output kept in <log_name>; throws
+  /// Interrupted when a stop is requested meanwhile.
+  virtual Derivation derive(const std::string& name, Role role, const FlinkOptions& own,
+                            const std::string& log_name) = 0;
   /// Starts a JVM in a fresh memory cgroup; its lines go to the LineHandler and its log file.
   virtual void start(const JvmLaunch& launch) = 0;
 
@@ -62,8 +72,15 @@ class Cluster {
   virtual std::optional<ExitStatus> poll(Role role) = 0;
   /// Current usage of the process's cgroup (0 when not started).
   virtual std::uint64_t usage_bytes(Role role) = 0;
-  /// The JobManager's REST API on `port` (nullopt: no job yet, or no answer).
-  virtual std::optional<JobStatus> job(int port) = 0;
+  /// The lane's session JobManager, running and with no TaskManager registered, its output now
+  /// routed to this try (nullopt: this cluster starts a JobManager per try instead).
+  virtual std::optional<SessionEndpoint> attach_session() = 0;
+  /// Submits `plan`'s workload to the session JobManager: its main() runs there.
+  virtual Submission submit(const VariantPlan& plan) = 0;
+
+  /// The JobManager's REST API on `port`: the job `job_id` ("": the first job; nullopt: none
+  /// yet, or no answer).
+  virtual std::optional<JobStatus> job(int port, const std::string& job_id) = 0;
   virtual std::string root_exception(int port, const std::string& job_id) = 0;
 
   /// A run that timed out: thread dumps into the logs, SIGTERM, a grace period.
@@ -78,8 +95,10 @@ class Cluster {
   virtual void set_aside(int attempt) = 0;
 };
 
-/// Makes the cluster of one try, writing into `dir` and reporting lines to `on_line`.
+/// Makes the cluster of one try, writing into `dir` and reporting lines to `on_line`; `lane`
+/// names the worker that runs it (variants of one lane run one after another and may share a
+/// session JobManager).
 using ClusterFactory =
-    std::function<std::unique_ptr<Cluster>(const std::filesystem::path& dir, LineHandler on_line)>;
+    std::function<std::unique_ptr<Cluster>(const std::filesystem::path& dir, int lane, LineHandler on_line)>;
 
 }  // namespace tmfault

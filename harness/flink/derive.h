@@ -35,4 +35,29 @@ Derivation derive_memory(const FlinkDist& d, Role role, const std::filesystem::p
                          const std::filesystem::path& cwd, const std::map<std::string, std::string>& env,
                          const std::atomic<bool>* stop, const std::string& log_name = "derive.log");
 
+/// Derivations made ahead of the runs, by process and its own options (the memory options of its
+/// configuration; the harness's ports and directories do not change what Flink derives).
+class DerivationCache {
+ public:
+  /// nullptr when `own` was not derived ahead for `role`.
+  const Derivation* find(Role role, const FlinkOptions& own) const;
+  void insert(Role role, const FlinkOptions& own, Derivation d);
+  std::size_t size() const { return by_key_.size(); }
+
+ private:
+  static std::string key(Role role, const FlinkOptions& own);
+  std::map<std::string, Derivation> by_key_;
+};
+
+/// Flink's memory model for every (role, own options) in `wanted`, in ONE JVM running Flink's
+/// BashJavaUtils once per configuration (ci/flink-dist/tools/DeriveAll.java) instead of one JVM
+/// each; `scratch` holds the configurations meanwhile (created and removed). Each derivation's
+/// cpu is its share of that JVM's. Throws Interrupted when `stop` is set.
+DerivationCache derive_all(const FlinkDist& d, const std::vector<std::pair<Role, FlinkOptions>>& wanted,
+                           const std::filesystem::path& scratch, const std::atomic<bool>* stop);
+
+/// What running `plans` derives: each subject's memory, and the TaskManager the harness runs
+/// for a JobManager subject.
+std::vector<std::pair<Role, FlinkOptions>> derivations_of(const std::vector<VariantPlan>& plans);
+
 }  // namespace tmfault

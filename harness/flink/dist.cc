@@ -120,6 +120,8 @@ FlinkDist locate_dist(const DistOptions& o) {
   d.log4j_config = flink_dist_dir / "conf" / "log4j-console.properties";
   require(d.log4j_config, "log4j-console.properties", setup_hint);
   d.log4j_bash_utils_config = flink_dist_dir / "conf" / "log4j-bash-utils.properties";
+  d.derive_all_source = flink_dist_dir / "tools" / "DeriveAll.java";
+  require(d.derive_all_source, "DeriveAll.java", "the tmfault checkout is incomplete: pass --project-dir");
   require(d.log4j_bash_utils_config, "log4j-bash-utils.properties", setup_hint);
   // ci/setup builds one per version beside lib/; a user's distribution gets the project's own.
   d.workloads_jar = o.flink_home ? o.project_dir / "workloads" / "target" / "tmfault-workloads.jar"

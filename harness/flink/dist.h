@@ -24,6 +24,7 @@ struct FlinkDist {
   /// real distribution; `classpath` for ci/setup's assembled lib/ (which has flink-runtime).
   std::vector<std::filesystem::path> bash_java_utils_classpath;
   std::set<std::string> option_keys;    ///< every option key of this version (empty: unknown)
+  std::filesystem::path derive_all_source;  ///< ci/flink-dist/tools/DeriveAll.java
 };
 
 struct DistOptions {

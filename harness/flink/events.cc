@@ -37,6 +37,9 @@ void RunEvents::record(Role role, std::string_view line, Millis at) {
     case Milestone::rpc_port_taken:
       if (jm) s_.jm_port_taken = true;
       break;
+    case Milestone::job_submitted:
+      if (jm && !s_.timings.job_submitted) s_.timings.job_submitted = at;
+      break;
     case Milestone::job_class_missing:
       if (jm && s_.job_class_missing.empty()) s_.job_class_missing = line.substr(0, kMaxHitLine);
       break;

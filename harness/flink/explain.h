@@ -8,9 +8,9 @@
 
 namespace tmfault {
 
-/// Derives each plan's TaskManager memory with the version's BashJavaUtils (in a temporary
-/// directory, removed afterwards), `jobs` at a time.
+/// Derives each plan's subject's memory with the version's BashJavaUtils, all in one JVM (in a
+/// temporary directory, removed afterwards).
 std::vector<ExplainedVariant> explain_plans(const std::vector<VariantPlan>& plans, const FlinkDist& d,
-                                            int jobs, const std::atomic<bool>* stop);
+                                            const std::atomic<bool>* stop);
 
 }  // namespace tmfault

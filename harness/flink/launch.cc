@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kTaskManagerMain = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
 constexpr std::string_view kApplicationMain =
     "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint";
+constexpr std::string_view kSessionMain = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
 constexpr std::string_view kBashJavaUtilsMain = "org.apache.flink.runtime.util.bash.BashJavaUtils";
 /// For the JVMs that are not under test (JobManager, BashJavaUtils); never for the TaskManager.
 constexpr std::array<std::string_view, 2> kQuickStartFlags{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"};
@@ -109,6 +110,13 @@ std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_vi
   return a;
 }
 
+std::vector<std::string> derive_all_args(const FlinkDist& d) {
+  std::vector<std::string> a(kQuickStartFlags.begin(), kQuickStartFlags.end());
+  a.insert(a.end(), {"-Dlog4j.configurationFile=file:" + d.log4j_bash_utils_config.string(), "-classpath",
+                     classpath_string(d.bash_java_utils_classpath), d.derive_all_source.string()});
+  return a;
+}
+
 std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
                                           const FlinkOptions& options, const fs::path& conf,
                                           const fs::path& log_file) {
@@ -136,6 +144,13 @@ const FlinkOptions& Infrastructure::taskmanager() {
   return kOptions;
 }
 
+std::vector<std::string> infrastructure_taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
+                                                         const fs::path& conf, const fs::path& log_file) {
+  std::vector<std::string> a = taskmanager_args(d, m, Infrastructure::taskmanager(), conf, log_file);
+  a.insert(a.begin() + static_cast<std::ptrdiff_t>(m.jvm_args.size()), kQuickStartFlags.begin(), kQuickStartFlags.end());
+  return a;
+}
+
 std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const VariantPlan& plan, const MemoryBreakdown& m,
                                                  const fs::path& conf, const fs::path& log_file) {
   std::vector<std::string> a = m.jvm_args;
@@ -150,20 +165,35 @@ std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const Varia
   return a;
 }
 
-std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
-                                         const fs::path& conf, const fs::path& log_file) {
-  // The sizes Flink derives for jobmanager.memory.process.size=1g (BashJavaUtils
-  // GET_JM_RESOURCE_PARAMS); fixed because the JM is not under test. So are its JIT and GC:
-  // C1 only halves its start-up CPU (bench/jm_startup.py), which the TM's start competes for.
+namespace {
+
+/// A JobManager that is infrastructure: `main_class` with the sizes Flink derives for
+/// jobmanager.memory.process.size=1g (BashJavaUtils GET_JM_RESOURCE_PARAMS), fixed because it is
+/// not under test. So are its JIT and GC: C1 only halves its start-up CPU (bench/jm_startup.py),
+/// which the TM's start competes for.
+std::vector<std::string> infrastructure_jobmanager_args(const FlinkDist& d, std::string_view main_class,
+                                                        const fs::path& conf, const fs::path& log_file) {
   std::vector<std::string> a{"-Xmx469762048", "-Xms469762048", "-XX:MaxMetaspaceSize=268435456"};
   a.insert(a.end(), kQuickStartFlags.begin(), kQuickStartFlags.end());
   std::vector<std::string> env_opts = env_java_opts(d);
   a.insert(a.end(), env_opts.begin(), env_opts.end());
   for (auto& s : log_settings(conf, log_file)) a.push_back(std::move(s));
-  a.insert(a.end(), {"-classpath", classpath_string(d), std::string(kApplicationMain),
-                     "--configDir", conf.string(), "--job-classname", plan.workload_class});
+  a.insert(a.end(), {"-classpath", classpath_string(d), std::string(main_class), "--configDir", conf.string()});
+  return a;
+}
+
+}  // namespace
+
+std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
+                                         const fs::path& conf, const fs::path& log_file) {
+  std::vector<std::string> a = infrastructure_jobmanager_args(d, kApplicationMain, conf, log_file);
+  a.insert(a.end(), {"--job-classname", plan.workload_class});
   a.insert(a.end(), plan.workload_args.begin(), plan.workload_args.end());
   return a;
+}
+
+std::vector<std::string> session_jobmanager_args(const FlinkDist& d, const fs::path& conf, const fs::path& log_file) {
+  return infrastructure_jobmanager_args(d, kSessionMain, conf, log_file);
 }
 
 }  // namespace tmfault

@@ -28,6 +28,11 @@ std::string config_yaml(const FlinkOptions& options);
 std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_view command,
                                               const std::filesystem::path& conf);
 
+/// `java ... DeriveAll.java` (ci/flink-dist/tools): BashJavaUtils for many configurations in one
+/// JVM, with the classpath and log configuration bash_java_utils_args gives it; the pairs of
+/// COMMAND DIR follow.
+std::vector<std::string> derive_all_args(const FlinkDist& d);
+
 /// The TaskManager JVM: taskmanager.sh + flink-console.sh with the memory flags and dynamic
 /// configs from BashJavaUtils.
 std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
@@ -35,12 +40,23 @@ std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakd
                                           const std::filesystem::path& conf,
                                           const std::filesystem::path& log_file);
 
+/// The TaskManager JVM as infrastructure (a JobManager is the subject): taskmanager_args with
+/// JIT and GC flags that make it cheap, as for an infrastructure JobManager.
+std::vector<std::string> infrastructure_taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
+                                                         const std::filesystem::path& conf,
+                                                         const std::filesystem::path& log_file);
+
 /// The JobManager JVM in application mode running `plan`'s workload, as infrastructure (a
 /// TaskManager is the subject): the fixed size of kInfrastructure, and JIT/GC flags that make it
 /// start cheaply.
 std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
                                          const std::filesystem::path& conf,
                                          const std::filesystem::path& log_file);
+
+/// A standalone session JobManager as infrastructure (jobs come over REST), sized and started
+/// like jobmanager_args' JobManager.
+std::vector<std::string> session_jobmanager_args(const FlinkDist& d, const std::filesystem::path& conf,
+                                                 const std::filesystem::path& log_file);
 
 /// The JobManager JVM in application mode as the subject: exactly as bin/config.sh and
 /// bin/jobmanager.sh build it from BashJavaUtils GET_JM_RESOURCE_PARAMS (`m`): its JVM flags,

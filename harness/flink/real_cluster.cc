@@ -13,6 +13,7 @@
 #include "cgroup/os.h"
 #include "cgroup/process.h"
 #include "harness/flink/files.h"
+#include "harness/flink/session_jm.h"
 #include "harness/stages/diagnostic.h"
 #include "harness/stages/exit_status.h"
 
@@ -34,12 +35,22 @@ struct Member {
   std::optional<ExitStatus> exit;
 };
 
+/// How long a job may take to end once cancelled, and a dead TaskManager to leave the
+/// ResourceManager of a session JobManager (two failed heartbeats at 1 s, see session_jm.cc).
+constexpr Millis kJobEndTimeout{15'000};
+constexpr Millis kTaskManagerGone{15'000};
+
+bool final_state(const std::optional<JobStatus>& j) {
+  return j && (j->state == "FINISHED" || j->state == "FAILED" || j->state == "CANCELED");
+}
+
 class RealCluster final : public Cluster {
  public:
   RealCluster(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
-              std::function<int()> pick_port, fs::path dir, LineHandler on_line)
-      : dist_(dist), cgroups_(cgroups), stop_(stop), pick_port_(std::move(pick_port)), dir_(std::move(dir)),
-        on_line_(std::move(on_line)) {
+              std::function<int()> pick_port, const DerivationCache* derivations, SessionJobManager* session,
+              fs::path dir, LineHandler on_line)
+      : dist_(dist), cgroups_(cgroups), stop_(stop), pick_port_(std::move(pick_port)), derivations_(derivations),
+        session_(session), dir_(std::move(dir)), on_line_(std::move(on_line)) {
     fs::create_directories(dir_ / "tmp");
     fs::create_directories(home() / "usrlib");
     fs::create_directory_symlink(dist_.lib, home() / "lib");
@@ -62,7 +73,11 @@ class RealCluster final : public Cluster {
     tmfault::write_conf(dir_ / name, dist_, options);
   }
 
-  Derivation derive(const std::string& name, Role role, const std::string& log_name) override {
+  Derivation derive(const std::string& name, Role role, const FlinkOptions& own, const std::string& log_name) override {
+    if (const Derivation* ahead = derivations_ ? derivations_->find(role, own) : nullptr) {
+      write_text(dir_ / log_name, ahead->output);
+      return *ahead;
+    }
     fs::path conf = dir_ / name;
     return derive_memory(dist_, role, conf, dir_, flink_env(home(), conf), stop_, log_name);
   }
@@ -77,7 +92,30 @@ class RealCluster final : public Cluster {
     m.process = cgroup::Process::start({dist_.java, l.args, l.env, dir_, m.cg->procs_file()}, sink, sink);
   }
 
+  std::optional<SessionEndpoint> attach_session() override {
+    if (!session_) return std::nullopt;
+    SessionEndpoint e;
+    session_->ensure_running(e.notes);
+    if (!session_->wait_no_taskmanagers(kTaskManagerGone)) {  // never share a TaskManager
+      e.notes.push_back("the session JobManager still had a TaskManager registered: replaced by a fresh one");
+      session_->release(false);
+      session_->ensure_running(e.notes);
+    }
+    session_->route(log_sink(Role::jobmanager, dir_ / "jm.log"));
+    attached_ = true;
+    write_text(dir_ / "jm.cmd", fmt::format("# the lane's session JobManager: {}\n", session_->dir().string()));
+    e.rpc_port = session_->rpc_port(), e.rest_port = session_->rest_port(), e.served = session_->served();
+    return e;
+  }
+
+  Submission submit(const VariantPlan& plan) override {
+    Submission s = session_->rest().run_jar(session_->jar_id(), plan.workload_class, plan.workload_args);
+    job_id_ = s.job_id;
+    return s;
+  }
+
   std::optional<ExitStatus> poll(Role role) override {
+    if (role == Role::jobmanager && attached_) return session_->exit_status();
     auto it = members_.find(role);
     if (it == members_.end() || !it->second.process) return std::nullopt;
     Member& m = it->second;
@@ -91,7 +129,9 @@ class RealCluster final : public Cluster {
     return it == members_.end() || !it->second.cg ? 0 : it->second.cg->usage_bytes();
   }
 
-  std::optional<JobStatus> job(int port) override { return JobManagerRest("127.0.0.1", port).job(); }
+  std::optional<JobStatus> job(int port, const std::string& job_id) override {
+    return JobManagerRest("127.0.0.1", port).job(job_id);
+  }
 
   std::string root_exception(int port, const std::string& job_id) override {
     return JobManagerRest("127.0.0.1", port).root_exception(job_id);
@@ -127,6 +167,7 @@ class RealCluster final : public Cluster {
     for (auto& [role, m] : members_) m.process.reset();
     for (auto& [role, m] : members_)
       if (m.cg) m.cg->remove();
+    if (attached_) leave_session();
     return out;
   }
 
@@ -147,6 +188,20 @@ class RealCluster final : public Cluster {
 
  private:
   fs::path home() const { return dir_ / "flink-home"; }
+
+  /// Leaves the session JobManager as the next variant needs it: this job final (cancelled if it
+  /// still runs), this TaskManager gone; otherwise it is replaced.
+  void leave_session() {
+    attached_ = false;
+    bool fine = !session_->exit_status();
+    if (fine && !job_id_.empty()) {
+      JobManagerRest rest = session_->rest();
+      if (!final_state(rest.job(job_id_))) rest.cancel(job_id_);
+      auto end = Clock::now() + kJobEndTimeout;
+      while (!final_state(rest.job(job_id_)) && (fine = Clock::now() < end)) std::this_thread::sleep_for(Millis(100));
+    }
+    session_->release(fine);
+  }
 
   void signal_all(int signo) {
     for (auto& [role, m] : members_)
@@ -183,6 +238,10 @@ class RealCluster final : public Cluster {
   const cgroup::Hierarchy& cgroups_;
   const std::atomic<bool>* stop_;
   std::function<int()> pick_port_;
+  const DerivationCache* derivations_;  ///< made ahead (nullptr: none)
+  SessionJobManager* session_;  ///< the lane's, for a TaskManager subject; nullptr otherwise
+  bool attached_ = false;
+  std::string job_id_;
   fs::path dir_;
   LineHandler on_line_;
   Clock::time_point start_ = Clock::now();
@@ -194,13 +253,38 @@ class RealCluster final : public Cluster {
   std::string write_error_;
 };
 
+/// The session JobManagers of a suite, one per lane, made when a lane first needs one.
+class Lanes {
+ public:
+  Lanes(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::function<int()> pick_port)
+      : dist_(dist), cgroups_(cgroups), pick_port_(std::move(pick_port)) {}
+  SessionJobManager* lane(const fs::path& run_dir, int n) {
+    std::lock_guard lock(mu_);
+    auto& jm = lanes_[n];
+    if (!jm) jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_);
+    return jm.get();
+  }
+
+ private:
+  const FlinkDist& dist_;
+  const cgroup::Hierarchy& cgroups_;
+  std::function<int()> pick_port_;
+  std::mutex mu_;
+  std::map<int, std::unique_ptr<SessionJobManager>> lanes_;
+};
+
 }  // namespace
 
-ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
-                             const std::atomic<bool>* stop, std::function<int()> pick_port) {
+ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
+                             std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port) {
   if (!pick_port) pick_port = os::free_loopback_port;
-  return [&dist, &cgroups, stop, pick_port](const fs::path& dir, LineHandler on_line) -> std::unique_ptr<Cluster> {
-    return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, dir, std::move(on_line));
+  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port);
+  return [&dist, &cgroups, stop, pick_port, lanes, derivations](const fs::path& dir, int lane,
+                                                                LineHandler on_line) -> std::unique_ptr<Cluster> {
+    // out/<run>/<scenario>/<variant>: the lane's session JobManager lives in out/<run>/lanes/<n>
+    SessionJobManager* session = lanes->lane(dir.parent_path().parent_path(), lane);
+    return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, derivations.get(), session, dir,
+                                         std::move(on_line));
   };
 }
 

@@ -9,9 +9,12 @@
 
 namespace tmfault {
 
-/// Real clusters for runs of `dist` beneath `cgroups`; `stop` interrupts a derivation;
-/// `pick_port` hands out the JobManager's RPC port (default: one the OS says is free).
-ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups,
-                             const std::atomic<bool>* stop, std::function<int()> pick_port = {});
+/// Real clusters for runs of `dist` beneath `cgroups`: each lane shares a session JobManager
+/// for its TaskManager subjects; a derivation found in `derivations` (made ahead by derive_all)
+/// is not made again; `stop` interrupts one; `pick_port` hands out the JobManager's RPC port
+/// (default: one the OS says is free).
+ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
+                             std::shared_ptr<const DerivationCache> derivations = nullptr,
+                             std::function<int()> pick_port = {});
 
 }  // namespace tmfault

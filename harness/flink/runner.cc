@@ -31,11 +31,15 @@ class Try {
       : plan_(plan), ctx_(ctx), c_(c), ev_(ev), o_(o) {}
 
   void run() {
-    int port = c_.free_port();
+    bool jm_subject = plan_.subject == Role::jobmanager;
+    // A TaskManager subject's job goes to the lane's session JobManager when there is one; a
+    // JobManager subject always gets a fresh one of its own.
+    if (!jm_subject) session_ = c_.attach_session();
+    if (session_) share_session();
+    int port = session_ ? session_->rpc_port : c_.free_port();
     o_.ports["jobmanager.rpc.port"] = std::to_string(port);
     FlinkOptions cluster = cluster_options({port}, ctx_.dir, plan_.timeout);
-    bool jm_subject = plan_.subject == Role::jobmanager;
-    c_.write_conf("jm-conf", with(cluster, jm_subject ? plan_.options : Infrastructure::jobmanager()));
+    if (!session_) c_.write_conf("jm-conf", with(cluster, jm_subject ? plan_.options : Infrastructure::jobmanager()));
     c_.write_conf("tm-conf", with(cluster, jm_subject ? Infrastructure::taskmanager() : plan_.options));
     if (jm_subject) run_jobmanager_subject();
     else run_taskmanager_subject();
@@ -52,7 +56,7 @@ class Try {
 
   /// The subject's memory, as Flink derives it; false when Flink refuses the options.
   bool derive_subject(const char* conf_name) {
-    Derivation dv = c_.derive(conf_name, plan_.subject, "derive.log");
+    Derivation dv = c_.derive(conf_name, plan_.subject, plan_.options, "derive.log");
     o_.timings.derived = c_.now();
     o_.cpu["derive"] = dv.cpu;
     o_.memory = dv.memory;
@@ -62,11 +66,25 @@ class Try {
     return o_.derive_ok;
   }
 
+  void share_session() {
+    o_.notes.insert(o_.notes.end(), session_->notes.begin(), session_->notes.end());
+    o_.notes.push_back(fmt::format("the JobManager (not under test) was the lane's session JobManager, which ran {} "
+                                   "variant(s) before this one; this job and TaskManager were its only ones",
+                                   session_->served));
+    o_.timings.jm_ready = c_.now();
+  }
+
   void run_taskmanager_subject() {
     // The JM does not depend on the TM's options: it starts while Flink derives the TM's memory.
-    c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
-              flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
+    if (!session_)
+      c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
+                flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
     if (!derive_subject("tm-conf")) return;
+    if (session_) {  // as application mode does at start: the workload's main() submits the job
+      Submission s = c_.submit(plan_);
+      if (s.job_id.empty()) throw std::runtime_error(fmt::format("the JobManager did not take the job: {}", s.error));
+      job_id_ = s.job_id;
+    }
     c_.start({Role::taskmanager, taskmanager_args(dist(), *o_.memory, plan_.options, conf("tm-conf"), log("tm")),
               flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
@@ -77,13 +95,17 @@ class Try {
     c_.start({Role::jobmanager, jobmanager_subject_args(dist(), plan_, *o_.memory, conf("jm-conf"), log("jm")),
               flink_env(home(), conf("jm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
-    // The TaskManager that runs the job's tasks is the harness's; it is sized while the JM starts.
-    Derivation tm = c_.derive("tm-conf", Role::taskmanager, "derive-tm.log");
+  }
+
+  /// The TaskManager that runs a JobManager subject's job is the harness's: it starts once the
+  /// JobManager took a job (a main() that fails before needs none).
+  void start_infrastructure_taskmanager() {
+    infrastructure_tm_ = true;
+    Derivation tm = c_.derive("tm-conf", Role::taskmanager, Infrastructure::taskmanager(), "derive-tm.log");
     o_.cpu["derive-tm"] = tm.cpu;
     if (!tm.memory)
       throw std::runtime_error("BashJavaUtils could not size the TaskManager (not under test): see derive-tm.log");
-    c_.start({Role::taskmanager,
-              taskmanager_args(dist(), *tm.memory, Infrastructure::taskmanager(), conf("tm-conf"), log("tm")),
+    c_.start({Role::taskmanager, infrastructure_taskmanager_args(dist(), *tm.memory, conf("tm-conf"), log("tm")),
               flink_env(home(), conf("tm-conf")), Infrastructure::kLimitBytes});
   }
 
@@ -105,10 +127,13 @@ class Try {
       if (stopping()) { o_.interrupted = true; return; }
       if (exited(Role::taskmanager, o_.tm_exit, now) || exited(Role::jobmanager, o_.jm_exit, now)) return;
       RunEvents::Snapshot s = ev_.snapshot();
+      if (plan_.subject == Role::jobmanager && !infrastructure_tm_ && s.timings.job_submitted)
+        start_infrastructure_taskmanager();
       bool ended = !s.job_end.empty();
-      if (s.rest_port && (ended || !last_rest || now - *last_rest >= kRestInterval)) {
+      int rest_port = session_ ? session_->rest_port : s.rest_port;
+      if (rest_port && (ended || !last_rest || now - *last_rest >= kRestInterval)) {
         last_rest = now;
-        if (job_ended(s.rest_port)) return;
+        if (job_ended(rest_port)) return;
       }
       // A symptom before any job (a JobManager's main() failing) has no job state to wait for.
       Millis settle = o_.job_state.empty() ? kSettleWithoutJob : kSettleAfterSymptom;
@@ -131,7 +156,7 @@ class Try {
 
   /// Asks the JobManager for the job's state; true once it is final.
   bool job_ended(int port) {
-    std::optional<JobStatus> job = c_.job(port);
+    std::optional<JobStatus> job = c_.job(port, job_id_);
     if (!job) return false;
     o_.job_state = job->state;
     if (!final_job_state(job->state)) return false;
@@ -142,6 +167,9 @@ class Try {
   const VariantPlan& plan_;
   const RunContext& ctx_;
   Cluster& c_;
+  std::optional<SessionEndpoint> session_;
+  bool infrastructure_tm_ = false;  ///< a JobManager subject's TaskManager was started
+  std::string job_id_;  ///< the job submitted to a session JobManager ("": application mode's only job)
   RunEvents& ev_;
   Observation& o_;
 };
@@ -152,6 +180,7 @@ void merge_events(const RunEvents::Snapshot& s, Observation& o) {
   Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
   o.timings = s.timings;
   o.timings.derived = mine.derived;
+  if (mine.jm_ready) o.timings.jm_ready = mine.jm_ready;  // a session JobManager was up before
   o.timings.subject_exited = mine.subject_exited;
   o.timings.deadline = mine.deadline;
   // The JobManager logs the job's end before REST can be asked: the log's word counts too.
@@ -169,7 +198,7 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   RunEvents ev;  // outlives the cluster, whose reader threads feed it
   std::unique_ptr<Cluster> c;
   try {
-    c = ctx.make_cluster(ctx.dir, [&ev](Role r, std::string_view line, Millis at) { ev.record(r, line, at); });
+    c = ctx.make_cluster(ctx.dir, ctx.lane, [&ev](Role r, std::string_view line, Millis at) { ev.record(r, line, at); });
     Try(plan, ctx, *c, ev, o).run();
   } catch (const Interrupted&) {
     o.interrupted = true;

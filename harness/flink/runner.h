@@ -15,6 +15,7 @@ namespace tmfault {
 struct RunContext {
   const FlinkDist* dist = nullptr;
   ClusterFactory make_cluster;                ///< one Cluster per try
+  int lane = 0;                               ///< the worker running it (see ClusterFactory)
   std::filesystem::path dir;                  ///< this variant's output directory (created)
   const std::atomic<bool>* stop = nullptr;    ///< set on SIGINT/SIGTERM
   /// Called with each memory sample of the subject and its cgroup limit (optional; for live

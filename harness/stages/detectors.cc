@@ -91,6 +91,8 @@ LineEvent classify_line(std::string_view line) {
     e.milestone = Milestone::rpc_port_taken;
   else if (has(line, "The program's entry point class '") && has(line, "' was not found in the jar file"))
     e.milestone = Milestone::job_class_missing;
+  else if (has(line, "Dispatcher") && has(line, " - Submitting job '"))
+    e.milestone = Milestone::job_submitted;
   return e;
 }
 

@@ -17,6 +17,7 @@ enum class Milestone {
   job_ended,
   rpc_port_taken,  ///< the RPC port was taken (pekko's BindException): the process exits
   job_class_missing,  ///< the workloads jar lacks the job's class: the environment's fault
+  job_submitted,   ///< the JobManager's dispatcher took the job
 };
 
 struct LineEvent {
