@@ -38,6 +38,7 @@ struct DocClaim {
   bool quote_found = false;         ///< the quote is in its section's plain text (any case, any spacing)
   SourcePos pos;                    ///< where the claim is written
   const RunRecord* record = nullptr;
+  std::string source;               ///< a remedy from another page: quote is that page's, not looked for
 };
 
 /// A unit of advice and the remedies that test it: they quote its words, and their scenario is

@@ -46,6 +46,8 @@ struct Remedy {
   std::string why;           ///< when expect != healthy: the scenario's explanation (a finding)
   std::string quote;         ///< the guide's words this remedy applies, verbatim from its section
                              ///< (markdown removed); empty = no claim
+  std::string source;        ///< a remedy the guide does not give: the page that does (https://);
+                             ///< `quote` is then that page's words
   SourcePos pos;
 };
 
@@ -86,6 +88,7 @@ struct VariantPlan {
   std::vector<std::string> expect_mentions;  ///< faulty run: texts the symptom's message must contain
   std::string why;
   std::string quote;         ///< the guide's words this variant tests ("" = none quoted)
+  std::string source;        ///< non-empty: the remedy is not the guide's but this page's (quote is its words)
   std::string workload;
   std::string workload_class;
   std::vector<std::string> workload_args;
@@ -169,6 +172,42 @@ struct MemorySample {
   std::uint64_t usage_bytes = 0;
 };
 
+/// What the subject's memory pools held at one moment, from Flink's own metrics (REST
+/// /taskmanagers/<id>/metrics or /jobmanager/metrics). Bytes; a pool the process does not
+/// report is absent.
+struct PoolSample {
+  Millis at{0};  ///< when the harness received it, since the variant began
+  std::optional<std::uint64_t> heap_used, heap_committed, heap_max;
+  std::optional<std::uint64_t> direct_used, direct_max;  ///< direct ByteBuffers; max: -XX:MaxDirectMemorySize
+  std::optional<std::uint64_t> metaspace_used, metaspace_max;
+  std::optional<std::uint64_t> non_heap_used;
+  std::optional<std::uint64_t> managed_used, managed_total;
+  std::optional<std::uint64_t> network_segments_available, network_segments_total;
+  std::optional<std::uint64_t> gc_count, gc_time_ms;  ///< all collectors, since the JVM started
+};
+
+/// The fields of a PoolSample by their stored (JSON) names: one list for writing and reading.
+struct PoolField {
+  const char* name;
+  std::optional<std::uint64_t> PoolSample::*value;
+};
+inline constexpr PoolField kPoolFields[] = {
+    {"heap_used", &PoolSample::heap_used},
+    {"heap_committed", &PoolSample::heap_committed},
+    {"heap_max", &PoolSample::heap_max},
+    {"direct_used", &PoolSample::direct_used},
+    {"direct_max", &PoolSample::direct_max},
+    {"metaspace_used", &PoolSample::metaspace_used},
+    {"metaspace_max", &PoolSample::metaspace_max},
+    {"non_heap_used", &PoolSample::non_heap_used},
+    {"managed_used", &PoolSample::managed_used},
+    {"managed_total", &PoolSample::managed_total},
+    {"network_segments_available", &PoolSample::network_segments_available},
+    {"network_segments_total", &PoolSample::network_segments_total},
+    {"gc_count", &PoolSample::gc_count},
+    {"gc_time_ms", &PoolSample::gc_time_ms},
+};
+
 /// Milestones of one run, each since the variant started (nullopt: not reached).
 struct Timings {
   std::optional<Millis> derived, jm_ready, job_submitted, tm_registered, job_running, job_ended, first_symptom,
@@ -198,6 +237,7 @@ struct Observation {
   bool interrupted = false;
   Timings timings;
   std::vector<MemorySample> samples;
+  std::vector<PoolSample> usage;      ///< the subject's pools over time (Flink's metrics)
   std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
   std::vector<std::string> notes;            ///< what the harness had to do (e.g. a retry)
   /// CPU time (user + system) of each process of the run: "derive" (BashJavaUtils for the

@@ -80,6 +80,96 @@ const SymptomHit* first_hit(const Observation& o) {
   return it == o.hits.end() ? nullptr : &*it;
 }
 
+Millis pools_moment(const Observation& o) {
+  if (const SymptomHit* h = first_hit(o)) return h->at;
+  if (o.timings.subject_exited) return *o.timings.subject_exited;
+  if (o.timings.job_ended) return *o.timings.job_ended;
+  return o.timings.total;
+}
+
+namespace {
+
+constexpr double kMiBytes = 1 << 20;
+constexpr Millis kGcWindow{2'000};
+
+using Field = std::optional<std::uint64_t> PoolSample::*;
+
+/// A pool as a used field and a size field; `used_is_free`: the used field counts what is free.
+struct PoolDef {
+  const char* name;
+  const char* unit;
+  Field used, max;
+  bool used_is_free = false;
+};
+constexpr PoolDef kPools[] = {
+    {"heap", "MiB", &PoolSample::heap_used, &PoolSample::heap_max},
+    {"direct", "MiB", &PoolSample::direct_used, &PoolSample::direct_max},
+    {"metaspace", "MiB", &PoolSample::metaspace_used, &PoolSample::metaspace_max},
+    {"managed", "MiB", &PoolSample::managed_used, &PoolSample::managed_total},
+    {"network", "buffers", &PoolSample::network_segments_available, &PoolSample::network_segments_total, true},
+};
+
+std::optional<double> used_of(const PoolDef& d, const PoolSample& s) {
+  if (!(s.*d.used)) return std::nullopt;
+  double v = static_cast<double>(*(s.*d.used));
+  if (d.used_is_free) {
+    if (!(s.*d.max)) return std::nullopt;
+    v = static_cast<double>(*(s.*d.max)) - v;
+  }
+  return std::string_view(d.unit) == "MiB" ? v / kMiBytes : v;
+}
+
+double max_of(const PoolDef& d, const PoolSample& s) {
+  if (!(s.*d.max)) return 0;
+  double v = static_cast<double>(*(s.*d.max));
+  return std::string_view(d.unit) == "MiB" ? v / kMiBytes : v;
+}
+
+}  // namespace
+
+std::optional<PoolsAt> pools_at(const Observation& o, Millis at) {
+  const PoolSample* last = nullptr;
+  for (const PoolSample& s : o.usage)
+    if (s.at <= at) last = &s;
+  if (!last) return std::nullopt;
+  PoolsAt out;
+  out.sample_age = at - last->at;
+  for (const PoolDef& d : kPools) {
+    auto used = used_of(d, *last);
+    if (!used) continue;
+    PoolFigure f{d.name, d.unit, *used, max_of(d, *last), *used};
+    for (const PoolSample& s : o.usage)
+      if (auto u = used_of(d, s)) f.peak = std::max(f.peak, *u);
+    out.pools.push_back(f);
+  }
+  const PoolSample* before = nullptr;  // the latest sample at least kGcWindow earlier
+  for (const PoolSample& s : o.usage)
+    if (s.at + kGcWindow <= last->at) before = &s;
+  if (before && last->gc_time_ms && before->gc_time_ms && last->at > before->at) {
+    out.gc_window = last->at - before->at;
+    out.gc_share = static_cast<double>(*last->gc_time_ms - std::min(*last->gc_time_ms, *before->gc_time_ms)) /
+                   static_cast<double>(out.gc_window.count());
+  }
+  return out;
+}
+
+std::string pools_line(const Observation& o) {
+  Millis at = pools_moment(o);
+  auto p = pools_at(o, at);
+  if (!p) return "";
+  std::string out;
+  for (const PoolFigure& f : p->pools) {
+    out += out.empty() ? "" : ", ";
+    out += f.max > 0 ? fmt::format("{} {:.0f}/{:.0f} {}", f.name, f.used, f.max, f.unit)
+                     : fmt::format("{} {:.0f} {}", f.name, f.used, f.unit);
+    if (f.peak > f.used + 0.5) out += fmt::format(" (peak {:.0f})", f.peak);
+  }
+  if (p->gc_share)
+    out += fmt::format(", GC {:.0f}% of the last {}", std::min(100.0, *p->gc_share * 100), seconds(p->gc_window));
+  const char* what = first_hit(o) ? "the symptom" : o.timings.subject_exited ? "the exit" : "the end";
+  return out + fmt::format("; sampled {} before {}", seconds(p->sample_age), what);
+}
+
 std::string outcome_label(Outcome o) {
   std::string label(outcome_name(o));
   for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -50,6 +50,31 @@ std::string variant_id(const VariantPlan& p);
 /// The earliest symptom hit (nullptr when none).
 const SymptomHit* first_hit(const Observation& o);
 
+/// The moment the pools are read at: the first symptom, else the subject's exit, else the job's
+/// end, else the run's end.
+Millis pools_moment(const Observation& o);
+
+/// One pool's use against its size, from the samples Flink's metrics gave (observation.usage).
+struct PoolFigure {
+  std::string name;      ///< "heap", "direct", "metaspace", "managed", "network"
+  std::string unit;      ///< "MiB", or "buffers" for the network's segments
+  double used = 0, max = 0;  ///< in `unit`; max 0 = unknown
+  double peak = 0;       ///< the highest use in any sample
+};
+
+/// What each pool held at the last sample at or before `at` (nullopt: no sample by then).
+struct PoolsAt {
+  Millis sample_age{0};   ///< how long before `at` the sample was taken
+  std::vector<PoolFigure> pools;
+  std::optional<double> gc_share;  ///< GC time / wall time over the ~2 s before the sample
+  Millis gc_window{0};
+};
+std::optional<PoolsAt> pools_at(const Observation& o, Millis at);
+
+/// "heap 1120/1128 MiB (peak 1125), direct 12/128 MiB, ..., GC 95% of the last 2.0 s;
+/// sampled 0.3s before the symptom" — or "" without samples.
+std::string pools_line(const Observation& o);
+
 /// At most `n` lines of `s`, ending "... (K more lines in result.json)" when cut.
 std::string head_lines(std::string_view s, std::size_t n);
 

@@ -37,6 +37,7 @@ std::string advice_line(const DocAdviceCheck& a) {
 
 std::string claim_quote(const DocClaim& c) {
   if (c.quote.empty()) return "(no quote)";
+  if (!c.source.empty()) return fmt::format("not in the guide; {}: {}", c.source, short_quote(c.quote));
   return (c.quote_found ? "" : "STALE, not in the guide: ") + short_quote(c.quote);
 }
 

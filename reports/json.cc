@@ -47,6 +47,7 @@ ordered_json plan_json(const VariantPlan& p) {
           {"doc", p.doc},                {"title", p.title},
           {"expect", symptom_name(p.expect)}, {"expect_mentions", p.expect_mentions},
           {"why", p.why},
+          {"source", p.source},
           {"quote", p.quote},
           {"changed", options_json(p.changed)}, {"taskmanager", options_json(p.options)},
           {"workload", p.workload},      {"workload_class", p.workload_class},
@@ -62,6 +63,13 @@ ordered_json observation_json(const Observation& o) {
                     {"at_ms", h.at.count()}, {"line", h.line}});
   ordered_json samples = ordered_json::array();
   for (const auto& s : o.samples) samples.push_back({s.at.count(), s.usage_bytes});
+  ordered_json usage = ordered_json::array();
+  for (const PoolSample& s : o.usage) {
+    ordered_json u = {{"t_ms", s.at.count()}};
+    for (const PoolField& f : kPoolFields)
+      if (s.*f.value) u[f.name] = *(s.*f.value);
+    usage.push_back(std::move(u));
+  }
   const Timings& t = o.timings;
   return {{"harness_error", o.harness_error},
           {"derive_ok", o.derive_ok},
@@ -87,7 +95,8 @@ ordered_json observation_json(const Observation& o) {
           {"ports", o.ports},
           {"notes", o.notes},
           {"cpu_ms", cpu_json(o.cpu)},
-          {"samples", samples}};
+          {"samples", samples},
+          {"usage", usage}};
 }
 
 ordered_json record(const RunRecord& r) {

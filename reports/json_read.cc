@@ -117,6 +117,7 @@ VariantPlan plan(const Node& n) {
   p.expect = symptom(n.at("expect"));
   if (auto m = n.maybe("expect_mentions")) p.expect_mentions = strings(*m);
   p.why = n.at("why").str();
+  if (auto src = n.maybe("source")) p.source = src->str();
   if (auto q = n.maybe("quote")) p.quote = q->str();
   p.changed = options(n.at("changed"));
   p.options = options(n.at("taskmanager"));
@@ -201,6 +202,14 @@ Observation observation(const Node& n) {
   if (auto notes = n.maybe("notes")) notes->each([&](const Node& v) { o.notes.push_back(v.str()); });
   if (auto cpu = n.maybe("cpu_ms")) cpu->each_member([&](const std::string& k, const Node& v) { o.cpu[k] = v.ms(); });
   o.samples = samples(n.at("samples"));
+  if (auto u = n.maybe("usage"))
+    u->each([&](const Node& s) {
+      PoolSample p;
+      p.at = s.at("t_ms").ms();
+      for (const PoolField& f : kPoolFields)
+        if (auto v = s.maybe(f.name)) p.*f.value = v->u64();
+      o.usage.push_back(p);
+    });
   return o;
 }
 

@@ -17,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "harness/app/scenario_files.h"
+#include "harness/flink/derive.h"
 #include "harness/flink/dist.h"
 #include "harness/stages/doc.h"
 #include "harness/stages/exit_status.h"
@@ -46,7 +47,8 @@ SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& ou
   SessionOptions so;
   so.out_root = out;
   so.jobs = 2;
-  so.make_cluster = real_clusters(dist, g_cgroups, nullptr);
+  auto derivations = std::make_shared<DerivationCache>(derive_all(dist, derivations_of(plans), out / ".derive", nullptr));
+  so.make_cluster = real_clusters(dist, g_cgroups, nullptr, derivations);
   fs::path run_dir;
   auto start = std::chrono::steady_clock::now();
   SuiteResult s = run_session(plans, {}, dist, so, run_dir);
@@ -71,7 +73,7 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   fs::path out = temp_out("e2e-suite");
   SuiteResult s = run_scenarios({root / "scenarios", root / "scenarios/negative"}, out);
   std::map<std::string, int> negative_fails;
-  std::set<std::string> sections;
+  std::set<std::string> sections, jobmanager_sections;
   for (const auto& r : s.records) {
     INFO(r.plan.scenario_id << "/" << r.plan.variant << ": " << r.verdict.reason << " (" << r.dir.string() << ")");
     CHECK(r.verdict.outcome != Outcome::error);
@@ -79,10 +81,13 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
       negative_fails[r.plan.scenario_id] += r.verdict.outcome == Outcome::fail;
     } else {
       CHECK(r.verdict.outcome == Outcome::pass);
-      if (r.plan.kind == VariantKind::faulty && r.verdict.outcome == Outcome::pass) sections.insert(r.plan.doc);
+      bool reproduced = r.plan.kind == VariantKind::faulty && r.verdict.outcome == Outcome::pass;
+      if (reproduced) sections.insert(r.plan.doc);
+      if (reproduced && r.plan.subject == Role::jobmanager) jobmanager_sections.insert(r.plan.doc);
     }
   }
   CHECK(sections.size() == 6);  // every section of mem_trouble.md reproduced
+  CHECK(jobmanager_sections.size() == 5);  // all but network buffers ("only relevant for TaskManagers")
   CHECK(negative_fails.size() == 5);
   for (const auto& [id, fails] : negative_fails) {
     INFO("negative scenario " << id << " must come out failed");
@@ -95,6 +100,10 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   REQUIRE(killed.observation.tm_exit);
   CHECK(killed.observation.tm_exit->shell_code() == 137);
   CHECK(killed.observation.oom_kills >= 1);
+  const RunRecord& jm_killed = find(s, "jm-container-memory-exceeded", "faulty");
+  REQUIRE(jm_killed.observation.jm_exit);
+  CHECK(jm_killed.observation.jm_exit->shell_code() == 137);
+  CHECK(jm_killed.observation.oom_kills >= 1);
   // The guide, claim by claim, against these very runs: all tested, none contradicted.
   LoadResult loaded = load_scenarios({root / "scenarios"});
   std::ifstream guide(root / "docs/mem_trouble.md");

@@ -38,6 +38,7 @@ struct Script {
   std::optional<Millis> disk_full_at;     ///< log writes fail from then on
   std::optional<SessionEndpoint> session;  ///< a lane's session JobManager (nullopt: none)
   Submission submission{"c0ffee", ""};     ///< its answer to a submitted job
+  std::vector<PoolSample> pools;           ///< what sampling the subject's pools gave
 };
 
 /// What the runner asked of one fake try.
@@ -45,6 +46,7 @@ struct Calls {
   std::vector<Role> started;
   std::vector<std::string> confs, derived, submitted;
   bool attached = false;
+  std::optional<Role> sampled;
   bool stopped_gently = false, torn_down = false;
   std::optional<int> set_aside;
 };
@@ -115,6 +117,9 @@ class FakeCluster final : public Cluster {
     return out;
   }
   std::string root_exception(int, const std::string&) override { return s_.root_exception; }
+
+  void sample_pools(Role role, int) override { calls_.sampled = role; }
+  std::vector<PoolSample> pool_samples() override { return s_.pools; }
 
   /// Thread dumps and SIGTERM take 2.5 s, and what the processes print meanwhile arrives.
   void stop_gently() override {

@@ -56,7 +56,7 @@ TEST_CASE("the JobManager dying mid-run is that variant's error verdict; the sui
   INFO(t.text());
   CHECK(code == 3);  // an error and no failure
   CHECK(t.text().find("ERROR") != std::string::npos);
-  CHECK(t.text().find("the JobManager killed by SIGKILL") != std::string::npos);
+  CHECK(t.text().find("the JobManager (not under test) killed by SIGKILL") != std::string::npos);
   CHECK(t.text().find("PASS  heap-space/increase-total-memory") != std::string::npos);
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   CHECK(processes_mentioning(out.string()).empty());
@@ -188,23 +188,51 @@ struct HeldPort {
   ~HeldPort() { ::close(fd); }
 };
 
-TEST_CASE("the JobManager's RPC port taken before it binds: tried again on a new port, true verdict") {
-  HeldPort held;
+namespace {
+
+/// The faulty run of `scenario`, its JobManager's RPC port first picked where `held` listens.
+Observation run_with_port_taken(const std::string& scenario, const HeldPort& held, int& picks, const fs::path& dir) {
   FlinkDist dist = locate_dist({kRoot, std::nullopt, std::nullopt});
-  LoadResult loaded = load_scenarios({kRoot / "scenarios/heap-space.toml"});
+  LoadResult loaded = load_scenarios({kRoot / "scenarios" / scenario});
   VariantPlan plan = plan_scenario(loaded.scenarios.at(0)).at(0);
   REQUIRE(plan.variant == "faulty");
-  fs::path dir = temp_out("faults-port-taken");
-  fs::create_directories(dir);
-  int picks = 0;
   RunContext ctx;
   ctx.dist = &dist, ctx.dir = dir;
-  ctx.make_cluster = real_clusters(dist, g_cgroups, nullptr, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
+  ctx.make_cluster =
+      real_clusters(dist, g_cgroups, nullptr, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
   Observation o = run_variant(plan, ctx);
   Verdict v = check(plan, o);
   INFO(o.harness_error << " / " << v.reason);
-  CHECK(picks == 2);
   CHECK(v.outcome == Outcome::pass);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a lane's session JobManager whose RPC port was taken: started again on a new port, true verdict") {
+  HeldPort held;
+  fs::path out = temp_out("faults-session-port-taken"), dir = out / "heap-space" / "faulty";
+  fs::create_directories(dir);
+  int picks = 0;
+  Observation o = run_with_port_taken("heap-space.toml", held, picks, dir);
+  CHECK(picks == 2);
+  REQUIRE(o.notes.size() == 2);
+  CHECK(o.notes[0] == fmt::format("session JobManager: port {} was taken by another process; tried again", held.port));
+  CHECK(o.ports["jobmanager.rpc.port"] != std::to_string(held.port));
+  std::ifstream first(out / "lanes" / "0" / "jm-1.log");
+  std::string log((std::istreambuf_iterator<char>(first)), {});
+  CHECK(log.find("BindException: Could not start actor system on any port") != std::string::npos);
+  CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
+  fs::remove_all(out);
+}
+
+TEST_CASE("a JobManager subject's RPC port taken before it binds: tried again on a new port, true verdict") {
+  HeldPort held;
+  fs::path dir = temp_out("faults-port-taken");
+  fs::create_directories(dir);
+  int picks = 0;
+  Observation o = run_with_port_taken("jm-heap-space.toml", held, picks, dir);
+  CHECK(picks == 2);
   REQUIRE(o.notes.size() == 1);
   CHECK(o.notes[0].find(fmt::format("jobmanager.rpc.port {} was taken", held.port)) != std::string::npos);
   CHECK(o.ports["jobmanager.rpc.port"] != std::to_string(held.port));

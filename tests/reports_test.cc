@@ -29,7 +29,7 @@ SuiteResult full_suite() {
   VariantPlan& p = faulty.plan;
   p = {"heap-space", "mem_trouble.md#heap", "OutOfMemoryError: Java heap space", "faulty", "faulty run",
        VariantKind::faulty, Role::taskmanager, {{"taskmanager.memory.process.size", "1g"}, {"a.b", "c"}}, {}, Symptom::oom_heap,
-       {"Java heap space"}, "", "The exception usually indicates that the JVM heap is too small.", "heap", "org.tmfault.workloads.Heap", {"--retain", "256m"}, 1 << 30, Millis(90'000)};
+       {"Java heap space"}, "", "The exception usually indicates that the JVM heap is too small.", "", "heap", "org.tmfault.workloads.Heap", {"--retain", "256m"}, 1 << 30, Millis(90'000)};
   Observation& o = faulty.observation;
   o.derive_ok = true;
   o.memory = MemoryBreakdown{Role::taskmanager, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, {"-Xmx3"}, {"-D", "x=1b"}};

@@ -128,7 +128,27 @@ TEST_CASE("quotes of the guide load verbatim; without them a scenario claims no 
   CHECK(plain.scenarios[0].expect_quote.empty());
 }
 
-TEST_CASE("the shipped scenarios quote the guide for every symptom and remedy") {
+TEST_CASE("a remedy the guide lacks names the page that gives it, and quotes that page") {
+  std::string text = kGood;
+  std::string name = "name = \"increase total memory\"\n";
+  auto with = [&](std::string lines) {
+    std::string t = text;
+    t.replace(t.find(name), name.size(), name + lines);
+    return parse_scenario(t, "s.toml");
+  };
+  LoadResult good = with("source = \"https://example.org/tuning\"\nquote = \"lower it\"\n");
+  INFO(diagnostics_text(good));
+  REQUIRE(good.scenarios.size() == 1);
+  CHECK(good.scenarios[0].remedies[0].source == "https://example.org/tuning");
+  CHECK(good.scenarios[0].remedies[0].quote == "lower it");
+  CHECK(messages(with("source = \"https://example.org/tuning\"\n")) ==
+        "[[remedy]] #1 comes from https://example.org/tuning: quote its words there (quote = \"...\")\n");
+  CHECK(messages(with("source = \"the tuning page\"\nquote = \"lower it\"\n")) ==
+        "'source' in [[remedy]] #1 must be the https:// address of the page that gives this remedy (the guide "
+        "does not), not 'the tuning page'\n");
+}
+
+TEST_CASE("the shipped scenarios quote the guide (or, for a remedy it lacks, the page that gives it)") {
   LoadResult r = load_scenarios({fs::path(TMFAULT_SOURCE_DIR) / "scenarios"});
   REQUIRE(!r.scenarios.empty());
   for (const Scenario& s : r.scenarios) {
@@ -137,6 +157,7 @@ TEST_CASE("the shipped scenarios quote the guide for every symptom and remedy") 
     for (const Remedy& rem : s.remedies) {
       INFO(rem.name);
       CHECK(!rem.quote.empty());
+      CHECK((rem.source.empty() || rem.expect == Symptom::healthy || !rem.why.empty()));
     }
   }
 }

@@ -12,6 +12,7 @@
 #include "harness/flink/derive.h"
 #include "harness/flink/files.h"
 #include "harness/flink/real_cluster.h"
+#include "harness/stages/diagnostic.h"
 #include "harness/stages/plan.h"
 #include "reports/reports.h"
 #include "reports/suite_ops.h"
@@ -109,6 +110,8 @@ int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const Su
   // Flink's memory model of every variant at once, in one JVM (not one per variant).
   auto derivations = std::make_shared<DerivationCache>(derive_all(
       dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
+  if (!derivations->failure.empty())
+    std::cerr << fmt::format("tmfault: each variant derives its own memory: {}\n", one_line(derivations->failure));
   so.make_cluster = real_clusters(dist, h, so.stop, derivations);
   so.host = host_facts(h);
   std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time{}\n", plans.size(),

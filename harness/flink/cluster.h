@@ -83,6 +83,11 @@ class Cluster {
   virtual std::optional<JobStatus> job(int port, const std::string& job_id) = 0;
   virtual std::string root_exception(int port, const std::string& job_id) = 0;
 
+  /// Starts sampling `role`'s memory pools from Flink's metrics (REST on `rest_port`) until the
+  /// try ends; pool_samples() has them after tear_down.
+  virtual void sample_pools(Role role, int rest_port) = 0;
+  virtual std::vector<PoolSample> pool_samples() = 0;
+
   /// A run that timed out: thread dumps into the logs, SIGTERM, a grace period.
   virtual void stop_gently() = 0;
   /// Kills every process, removes the cgroups; the cgroup counters of each started process.

@@ -116,8 +116,10 @@ DerivationCache derive_all(const FlinkDist& d, const std::vector<std::pair<Role,
     if (stop && stop->load()) throw Interrupted();
     status = p->wait_for(kPoll);
   }
-  if (!status || decode_wait_status(*status).code != 0)
-    throw std::runtime_error(fmt::format("BashJavaUtils (DeriveAll) failed: {}", output.substr(0, 2000)));
+  if (!status || decode_wait_status(*status).code != 0) {
+    cache.failure = fmt::format("BashJavaUtils (DeriveAll) failed: {}", output.substr(0, 500));
+    return cache;
+  }
   Millis share = std::chrono::duration_cast<Millis>(p->cpu_time().value_or(std::chrono::microseconds(0))) /
                  static_cast<long>(todo.size());
   for (std::size_t i = 0; i < todo.size(); ++i) {

@@ -43,6 +43,8 @@ class DerivationCache {
   const Derivation* find(Role role, const FlinkOptions& own) const;
   void insert(Role role, const FlinkOptions& own, Derivation d);
   std::size_t size() const { return by_key_.size(); }
+  /// Why nothing could be derived ahead ("": it could): each run then derives its own.
+  std::string failure;
 
  private:
   static std::string key(Role role, const FlinkOptions& own);
@@ -52,7 +54,9 @@ class DerivationCache {
 /// Flink's memory model for every (role, own options) in `wanted`, in ONE JVM running Flink's
 /// BashJavaUtils once per configuration (ci/flink-dist/tools/DeriveAll.java) instead of one JVM
 /// each; `scratch` holds the configurations meanwhile (created and removed). Each derivation's
-/// cpu is its share of that JVM's. Throws Interrupted when `stop` is set.
+/// cpu is its share of that JVM's. When that JVM fails (a distribution without BashJavaUtils),
+/// the cache is empty and says why: each run then meets the failure itself. Throws Interrupted
+/// when `stop` is set.
 DerivationCache derive_all(const FlinkDist& d, const std::vector<std::pair<Role, FlinkOptions>>& wanted,
                            const std::filesystem::path& scratch, const std::atomic<bool>* stop);
 

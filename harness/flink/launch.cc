@@ -66,6 +66,8 @@ FlinkOptions cluster_options(const ClusterPorts& ports, const fs::path& run_dir,
       {"taskmanager.data.port", "0"},
       {"blob.server.port", "0"},
       {"restart-strategy.type", "none"},
+      // Flink's metrics fresh enough to show a pool just before it ran out (per-pool usage)
+      {"metrics.fetcher.update-interval", "500"},
       {"execution.shutdown-on-application-finish", "false"},
       {"taskmanager.registration.timeout", fmt::format("{} ms", timeout.count())},
       // the TM usually starts before the JM listens: retry quickly instead of after 10 s (in ms:

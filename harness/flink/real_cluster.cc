@@ -13,6 +13,7 @@
 #include "cgroup/os.h"
 #include "cgroup/process.h"
 #include "harness/flink/files.h"
+#include "harness/flink/pool_sampler.h"
 #include "harness/flink/session_jm.h"
 #include "harness/stages/diagnostic.h"
 #include "harness/stages/exit_status.h"
@@ -27,6 +28,9 @@ using Clock = std::chrono::steady_clock;
 constexpr Millis kThreadDumpTime{500};
 constexpr Millis kGrace{2'000};
 constexpr Millis kReapTimeout{5'000};
+/// How often the subject's memory pools are sampled (the JobManager's metric fetcher refreshes
+/// as often: metrics.fetcher.update-interval in launch.cc).
+constexpr Millis kPoolInterval{500};
 
 /// One started JVM: its cgroup, the process, and its exit once seen.
 struct Member {
@@ -35,10 +39,11 @@ struct Member {
   std::optional<ExitStatus> exit;
 };
 
-/// How long a job may take to end once cancelled, and a dead TaskManager to leave the
-/// ResourceManager of a session JobManager (two failed heartbeats at 1 s, see session_jm.cc).
+/// How long a job may take to end once cancelled, and a TaskManager stopped with SIGTERM to leave
+/// the ResourceManager of a session JobManager (it unregisters as it shuts down; a JobManager
+/// that still lists it after that is replaced rather than waited for).
 constexpr Millis kJobEndTimeout{15'000};
-constexpr Millis kTaskManagerGone{15'000};
+constexpr Millis kTaskManagerGone{5'000};
 
 bool final_state(const std::optional<JobStatus>& j) {
   return j && (j->state == "FINISHED" || j->state == "FAILED" || j->state == "CANCELED");
@@ -137,6 +142,11 @@ class RealCluster final : public Cluster {
     return JobManagerRest("127.0.0.1", port).root_exception(job_id);
   }
 
+  void sample_pools(Role role, int rest_port) override {
+    if (!sampler_) sampler_ = std::make_unique<PoolSampler>(role, rest_port, kPoolInterval, [this] { return now(); });
+  }
+  std::vector<PoolSample> pool_samples() override { return pools_; }
+
   void stop_gently() override {
     signal_all(SIGQUIT);  // thread dumps into the logs: where did it hang?
     std::this_thread::sleep_for(kThreadDumpTime);
@@ -149,6 +159,7 @@ class RealCluster final : public Cluster {
     std::map<Role, ProcessReport> out;
     if (torn_down_) return out;
     torn_down_ = true;
+    if (sampler_) pools_ = sampler_->stop();
     for (auto& [role, m] : members_) {
       if (!m.cg) continue;
       try {
@@ -158,6 +169,7 @@ class RealCluster final : public Cluster {
       } catch (const std::exception&) {
       }
     }
+    bool session_fine = attached_ && end_session_job();
     signal_all(SIGKILL);
     for (auto& [role, m] : members_) {
       if (!m.process) continue;
@@ -167,7 +179,10 @@ class RealCluster final : public Cluster {
     for (auto& [role, m] : members_) m.process.reset();
     for (auto& [role, m] : members_)
       if (m.cg) m.cg->remove();
-    if (attached_) leave_session();
+    if (attached_) {
+      attached_ = false;
+      session_->release(session_fine && session_->wait_no_taskmanagers(kTaskManagerGone));
+    }
     return out;
   }
 
@@ -190,9 +205,10 @@ class RealCluster final : public Cluster {
   fs::path home() const { return dir_ / "flink-home"; }
 
   /// Leaves the session JobManager as the next variant needs it: this job final (cancelled if it
-  /// still runs), this TaskManager gone; otherwise it is replaced.
-  void leave_session() {
-    attached_ = false;
+  /// still runs), then this TaskManager stopped with SIGTERM so that it unregisters at once (a
+  /// killed one would stay registered until the heartbeats give up on it). False when either
+  /// failed: the JobManager is then replaced.
+  bool end_session_job() {
     bool fine = !session_->exit_status();
     if (fine && !job_id_.empty()) {
       JobManagerRest rest = session_->rest();
@@ -200,7 +216,11 @@ class RealCluster final : public Cluster {
       auto end = Clock::now() + kJobEndTimeout;
       while (!final_state(rest.job(job_id_)) && (fine = Clock::now() < end)) std::this_thread::sleep_for(Millis(100));
     }
-    session_->release(fine);
+    auto tm = members_.find(Role::taskmanager);
+    if (tm == members_.end() || !tm->second.process) return fine;
+    bool alive = !tm->second.process->poll();
+    if (alive) tm->second.cg->signal_all(SIGTERM);
+    return fine && alive && tm->second.process->wait_for(kGrace * 3).has_value();
   }
 
   void signal_all(int signo) {
@@ -246,6 +266,8 @@ class RealCluster final : public Cluster {
   LineHandler on_line_;
   Clock::time_point start_ = Clock::now();
   std::map<Role, Member> members_;
+  std::unique_ptr<PoolSampler> sampler_;
+  std::vector<PoolSample> pools_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool new_line_ = false;

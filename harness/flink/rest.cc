@@ -96,6 +96,18 @@ Submission JobManagerRest::run_jar(const std::string& jar_id, const std::string&
   return {"", error_of(res)};
 }
 
+std::map<std::string, std::string> JobManagerRest::metrics(const std::string& component,
+                                                           const std::vector<std::string>& names) const {
+  std::string path = component + "/metrics";
+  for (std::size_t i = 0; i < names.size(); ++i) path += (i ? "," : "?get=") + names[i];
+  std::map<std::string, std::string> out;
+  auto j = parse(client(host_, port_, 1).Get(path.c_str()));
+  if (!j || !j->is_array()) return out;
+  for (const auto& m : *j)
+    if (m.contains("id")) out[m["id"].get<std::string>()] = m.contains("value") ? m["value"].get<std::string>() : "";
+  return out;
+}
+
 bool JobManagerRest::cancel(const std::string& job_id) const {
   auto res = client(host_, port_).Patch(("/jobs/" + job_id + "?mode=cancel").c_str());
   return res && res->status / 100 == 2;

@@ -1,6 +1,7 @@
 #pragma once
 // The JobManager's REST API, the few calls tmfault needs.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ class JobManagerRest {
                      const std::vector<std::string>& args) const;
   /// Asks the JobManager to cancel the job; false when it did not accept.
   bool cancel(const std::string& job_id) const;
+  /// The metrics a component reports (`component`: "/jobmanager" or "/taskmanagers/<id>"): every
+  /// name when `names` is empty, else the values of those (as Flink's REST API gives them).
+  std::map<std::string, std::string> metrics(const std::string& component,
+                                             const std::vector<std::string>& names) const;
 
  private:
   std::string host_;

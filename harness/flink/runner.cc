@@ -6,6 +6,7 @@
 #include "harness/flink/launch.h"
 #include "harness/stages/detectors.h"
 #include "harness/stages/exit_status.h"
+#include "harness/stages/pools.h"
 
 namespace tmfault {
 namespace fs = std::filesystem;
@@ -131,6 +132,7 @@ class Try {
         start_infrastructure_taskmanager();
       bool ended = !s.job_end.empty();
       int rest_port = session_ ? session_->rest_port : s.rest_port;
+      if (rest_port) c_.sample_pools(plan_.subject, rest_port);
       if (rest_port && (ended || !last_rest || now - *last_rest >= kRestInterval)) {
         last_rest = now;
         if (job_ended(rest_port)) return;
@@ -209,6 +211,8 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   }
   if (!c) return t;
   std::map<Role, ProcessReport> cg = c->tear_down();
+  o.usage = c->pool_samples();
+  add_jvm_limits(o.usage, o.memory);
   for (const auto& [role, report] : cg) o.cpu[std::string(role_source(role))] = report.cpu;
   if (auto it = cg.find(plan.subject); it != cg.end())
     o.oom_kills = it->second.oom_kills, o.peak_bytes = it->second.peak_bytes;

@@ -21,14 +21,6 @@ constexpr Millis kStartTimeout{90'000};
 constexpr Millis kPoll{100};
 constexpr int kPortTries = 3;
 
-/// The session JobManager's own options beyond the cluster's: it notices a TaskManager that died
-/// within ~2 s (two failed heartbeat RPCs at 1 s; heartbeat.rpc-failure-threshold) instead of 20 s.
-/// Only the JobManager's side: a live TaskManager keeps the default 50 s heartbeat timeout.
-const FlinkOptions& session_options() {
-  static const FlinkOptions kOptions{{"heartbeat.interval", "1000"}};
-  return kOptions;
-}
-
 }  // namespace
 
 SessionJobManager::SessionJobManager(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, fs::path dir,
@@ -76,7 +68,6 @@ bool SessionJobManager::start_once(int port) {
   fs::path conf = dir_ / "jm-conf", log = dir_ / fmt::format("jm-{}.log", starts_);
   FlinkOptions options = cluster_options({port}, dir_, kStartTimeout);
   options.insert(options.end(), Infrastructure::jobmanager().begin(), Infrastructure::jobmanager().end());
-  options.insert(options.end(), session_options().begin(), session_options().end());
   fs::create_directories(dir_ / "tmp");
   fs::create_directories(dir_ / "flink-home");
   if (!fs::exists(dir_ / "flink-home" / "lib")) fs::create_directory_symlink(dist_.lib, dir_ / "flink-home" / "lib");

@@ -283,7 +283,7 @@ std::vector<std::size_t> occurrences(const std::string& text, const std::string&
 DocClaim make_claim(const Scenario& sc, const std::string& variant, std::string name, VariantKind kind,
                     const std::string& quote, SourcePos pos, const SuiteResult* results) {
   DocClaim c{sc.id + "/" + variant, std::move(name), kind, sc.subject, collapse_spaces(quote), false, std::move(pos),
-             nullptr};
+             nullptr, ""};
   if (results)
     for (const RunRecord& r : results->records)
       if (r.plan.scenario_id == sc.id && r.plan.variant == variant) c.record = &r;
@@ -293,8 +293,10 @@ DocClaim make_claim(const Scenario& sc, const std::string& variant, std::string 
 std::vector<DocClaim> claims_of(const Scenario& sc, const SuiteResult* results) {
   std::vector<DocClaim> claims;
   claims.push_back(make_claim(sc, "faulty", "symptom", VariantKind::faulty, sc.expect_quote, {sc.file, 0, 0}, results));
-  for (const Remedy& r : sc.remedies)
+  for (const Remedy& r : sc.remedies) {
     claims.push_back(make_claim(sc, slugify(r.name), r.name, VariantKind::remedy, r.quote, r.pos, results));
+    claims.back().source = r.source;
+  }
   return claims;
 }
 
@@ -303,7 +305,7 @@ void check_section(DocSectionCheck& s) {
   std::string text = lower(s.section.text);
   std::vector<std::vector<std::size_t>> found;
   for (DocClaim& c : s.claims) {
-    found.push_back(occurrences(text, lower(c.quote)));
+    found.push_back(c.source.empty() ? occurrences(text, lower(c.quote)) : std::vector<std::size_t>{});
     c.quote_found = !found.back().empty();
   }
   for (const DocAdvice& a : s.section.advice) {
@@ -368,10 +370,11 @@ std::vector<std::string> doc_problems(const DocCheck& dc) {
     if (s.scenarios.empty())
       out.push_back(fmt::format("uncovered: section {} (line {}) has no scenario", section, s.section.line));
     for (const DocClaim& c : s.claims) {
-      if (c.quote.empty())
+      bool guide_claim = c.source.empty();  // else another page's words: nothing of this guide to find
+      if (guide_claim && c.quote.empty())
         out.push_back(fmt::format("unquoted: {} ({}) quotes nothing of the guide (add quote = \"...\")",
                                   c.variant, where(c)));
-      else if (!c.quote_found)
+      else if (guide_claim && !c.quote_found)
         out.push_back(fmt::format("stale: {} ({}): {} is no longer in section {}", c.variant, where(c),
                                   quote(c.quote), section));
       if (c.record && c.record->verdict.outcome == Outcome::fail)

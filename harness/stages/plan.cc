@@ -70,6 +70,7 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
     p.expect = r.expect;
     p.why = r.why;
     p.quote = r.quote;
+    p.source = r.source;
     plans.push_back(std::move(p));
   }
   return plans;
@@ -77,7 +78,8 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
 
 std::string describe_plan(const VariantPlan& p) {
   std::string out = fmt::format("{} / {} ({})\n  doc: {}\n", p.scenario_id, p.variant, p.name, p.doc);
-  if (!p.quote.empty()) out += fmt::format("  the guide: {}\n", quote(p.quote));
+  if (!p.quote.empty() && p.source.empty()) out += fmt::format("  the guide: {}\n", quote(p.quote));
+  if (!p.source.empty()) out += fmt::format("  not in the guide; {} says: {}\n", p.source, quote(p.quote));
   out += fmt::format("  expect: {}\n", symptom_name(p.expect));
   for (const auto& m : p.expect_mentions) out += fmt::format("  the message must mention: {}\n", quote(m));
   if (!p.changed.empty()) {

@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 8> kScenarioKeys{
     "id", "subject", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
 constexpr std::array<std::string_view, 2> kSubjects{"taskmanager", "jobmanager"};
 constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
-constexpr std::array<std::string_view, 6> kRemedyKeys{"name", "set", "unset", "expect", "why", "quote"};
+constexpr std::array<std::string_view, 7> kRemedyKeys{"name", "set", "unset", "expect", "why", "quote", "source"};
 
 /// Collects diagnostics for one file.
 class Reader {
@@ -245,6 +245,15 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
   rem.why = r.string(t, "why", where, false).value_or("");
   rem.quote = read_quote(r, t, where);
+  rem.source = r.string(t, "source", where, false).value_or("");
+  if (const toml::node* n = t.get("source"); n && !rem.source.empty()) {
+    if (!rem.source.starts_with("https://"))
+      r.error(n->source(), fmt::format("'source' in {} must be the https:// address of the page that gives this "
+                                       "remedy (the guide does not), not {}", where, quote(rem.source)));
+    else if (rem.quote.empty())
+      r.error(n->source(), fmt::format("{} comes from {}: quote its words there (quote = \"...\")", where,
+                                       rem.source));
+  }
   if (rem.expect != Symptom::healthy && rem.why.empty())
     r.error(t.source(), fmt::format("{} expects {}: say 'why' the documented remedy does not "
                                     "resolve (it is a finding)", where, quote(symptom_name(rem.expect))));
