@@ -51,6 +51,20 @@ bool is_finding(const RunRecord& r) {
          r.verdict.observed != Symptom::healthy;
 }
 
+bool is_beyond_the_guide(const RunRecord& r) {
+  return r.plan.kind == VariantKind::remedy && (!r.plan.source.empty() || is_finding(r));
+}
+
+std::string beyond_the_guide_summary(const RunRecord& r) {
+  if (r.verdict.outcome == Outcome::error) return "error: " + r.verdict.reason;
+  std::string saw = r.verdict.observed_known ? std::string(symptom_name(r.verdict.observed)) : "nothing known";
+  bool healthy = r.verdict.observed_known && r.verdict.observed == Symptom::healthy;
+  if (!r.plan.source.empty())
+    return healthy ? "not in the guide, and it resolves the symptom"
+                   : fmt::format("not in the guide, and it does not resolve the symptom (saw {})", saw);
+  return fmt::format("the guide's remedy does not resolve the symptom (saw {})", saw);
+}
+
 std::string mib(std::uint64_t b) { return fmt::format("{}m", (b + (1 << 19)) >> 20); }
 
 std::string seconds(Millis m) { return fmt::format("{:.1f}s", m.count() / 1000.0); }
@@ -149,6 +163,19 @@ std::optional<PoolsAt> pools_at(const Observation& o, Millis at) {
     out.gc_window = last->at - before->at;
     out.gc_share = static_cast<double>(*last->gc_time_ms - std::min(*last->gc_time_ms, *before->gc_time_ms)) /
                    static_cast<double>(out.gc_window.count());
+  }
+  return out;
+}
+
+std::vector<PoolSeries> pool_series(const Observation& o) {
+  std::vector<PoolSeries> out;
+  for (const PoolDef& d : kPools) {
+    PoolSeries p{d.name, d.unit, 0, {}};
+    for (const PoolSample& s : o.usage) {
+      if (auto u = used_of(d, s)) p.used.emplace_back(s.at, *u);
+      if (double m = max_of(d, s); m > 0) p.max = m;
+    }
+    if (!p.used.empty()) out.push_back(std::move(p));
   }
   return out;
 }

@@ -35,6 +35,14 @@ const RunRecord* faulty_of(const SuiteResult& s, const RunRecord& r);
 /// A remedy that did not make the run healthy: reported with its breakdown before and after.
 bool is_finding(const RunRecord& r);
 
+/// A remedy the guide does not give (plan.source), or one it gives that did not make the run
+/// healthy: what a reader of the guide alone would not know.
+bool is_beyond_the_guide(const RunRecord& r);
+
+/// "not in the guide, and it works" / "not in the guide, and it does not resolve (saw oom-heap)" /
+/// "the guide's remedy does not resolve (saw ...)"; "error" when the run could not say.
+std::string beyond_the_guide_summary(const RunRecord& r);
+
 /// "heap 154m (fw 128m + task 26m), direct ... = process 1024m", or why there is none.
 std::string breakdown_row(const Observation& o);
 
@@ -70,6 +78,14 @@ struct PoolsAt {
   Millis gc_window{0};
 };
 std::optional<PoolsAt> pools_at(const Observation& o, Millis at);
+
+/// One pool over the run, for drawing: each sample's use and the pool's size (in `unit`).
+struct PoolSeries {
+  std::string name, unit;
+  double max = 0;  ///< the last sample's size; 0 = unknown
+  std::vector<std::pair<Millis, double>> used;
+};
+std::vector<PoolSeries> pool_series(const Observation& o);
 
 /// "heap 1120/1128 MiB (peak 1125), direct 12/128 MiB, ..., GC 95% of the last 2.0 s;
 /// sampled 0.3s before the symptom" — or "" without samples.

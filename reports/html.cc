@@ -99,6 +99,26 @@ std::string doc_table(const SuiteResult& s) {
   return out + "</tbody>\n</table>\n</section>\n";
 }
 
+/// Remedies from other pages and the guide's remedies that did not resolve, each with its pools.
+std::string beyond_the_guide(const SuiteResult& s) {
+  std::string rows;
+  for (const RunRecord& r : s.records) {
+    if (!is_beyond_the_guide(r)) continue;
+    std::string source = r.plan.source.empty()
+                             ? fmt::format("the guide: <q>{}</q>", h(r.plan.quote))
+                             : fmt::format("<a href=\"{}\">{}</a>: <q>{}</q>", xml_attr(r.plan.source),
+                                           h(r.plan.source), h(r.plan.quote));
+    rows += fmt::format("<li><a href=\"#{}\">{}</a> <b>{}</b><br>{}{}{}</li>\n", anchor(r.plan), h(variant_id(r.plan)),
+                        h(beyond_the_guide_summary(r)), source,
+                        r.plan.why.empty() ? "" : fmt::format("<br>why: {}", h(r.plan.why)),
+                        pools_line(r.observation).empty() ? ""
+                                                         : fmt::format("<br>pools: {}", h(pools_line(r.observation))));
+  }
+  if (rows.empty()) return "";
+  return "<section id=\"beyond\">\n<h2>What the guide does not say <small>remedies from other pages, and the "
+         "guide's remedies that did not resolve</small></h2>\n<ul class=\"beyond\">\n" + rows + "</ul>\n</section>\n";
+}
+
 std::string describe_tm(const Observation& o) {
   if (!o.tm_started) return "never started";
   if (!o.tm_exit) return "alive at the end";
@@ -224,6 +244,8 @@ std::string variant_card(const SuiteResult& s, const RunRecord& r) {
   for (const std::string& note : o.notes) out += fmt::format("<p class=\"none\">harness: {}</p>\n", h(note));
   std::string svg = memory_timeline_svg(o, "TaskManager memory of " + variant_id(r.plan));
   out += svg.empty() ? "<p class=\"none\">No memory timeline: no TaskManager ran.</p>\n" : svg;
+  out += pools_svg(o, fmt::format("{} memory pools of {} (share of each pool's size)", role_name(r.plan.subject),
+                                  variant_id(r.plan)));
   out += "<div class=\"cols\">\n<div>\n" + facts(r) + jvm_args(o) + "</div>\n<div>\n" +
          memory_table(f && f != &r ? f : nullptr, r) + "</div>\n</div>\n" + hits_block(o);
   out += collapsible(fmt::format("job failure ({})", h(o.job_state)), o.job_failure);
@@ -256,7 +278,7 @@ std::string variants(const SuiteResult& s) {
 }  // namespace
 
 std::string html_page(const SuiteResult& s) {
-  return head(s) + "<body>\n<main>\n" + header(s) + doc_table(s) + variants(s) +
+  return head(s) + "<body>\n<main>\n" + header(s) + doc_table(s) + beyond_the_guide(s) + variants(s) +
          "<footer>Rendered by tmfault from results.json; the timeline is the TaskManager cgroup's memory "
          "usage, the bar beside it the sizes Flink derived for the run.</footer>\n</main>\n</body>\n</html>\n";
 }

@@ -55,7 +55,13 @@ p.none { color: var(--muted); font-style: italic; }
 .legend i.k-bar { width: 10px; height: 12px; background: linear-gradient(#afb8c1 20%, #d4a72c 20% 50%, #4ac26b 50% 60%, #c297ff 60% 75%, #54aeff 75%); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-svg.timeline { width: 100%; height: auto; display: block; margin: 8px 0; }
+svg.timeline, svg.pools { width: 100%; height: auto; display: block; margin: 8px 0; }
+svg .pool { fill: none; stroke-width: 2; stroke-linejoin: round; }
+svg polyline.p-heap { stroke: #0969da; } svg polyline.p-direct { stroke: #8250df; }
+svg polyline.p-metaspace { stroke: #1a7f37; } svg polyline.p-managed { stroke: #9a6700; }
+svg polyline.p-network { stroke: #cf222e; }
+svg text.p-heap { fill: #0969da; } svg text.p-direct { fill: #8250df; } svg text.p-metaspace { fill: #1a7f37; }
+svg text.p-managed { fill: #9a6700; } svg text.p-network { fill: #cf222e; } svg .pool-label { font-weight: 600; }
 svg .grid { stroke: #eaeef2; } svg .axis, svg .xtick { stroke: #8c959f; }
 svg text { font-size: 11px; fill: var(--muted); font-family: inherit;
   paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }

@@ -141,7 +141,49 @@ void component_bar(std::string& out, const Scale& sc, const std::optional<Memory
                      kBarX + kBarW / 2, kBottom + 17);
 }
 
+constexpr double kPoolHeight = 232, kPoolTop = 24, kPoolBottom = 200;
+
+/// The y of a share of a pool's size (0..1.1) in the pools chart.
+double share_y(double share) { return kPoolBottom - (kPoolBottom - kPoolTop) * std::min(share, 1.1) / 1.1; }
+
 }  // namespace
+
+std::string pools_svg(const Observation& o, const std::string& title) {
+  std::vector<PoolSeries> pools = pool_series(o);
+  if (pools.empty()) return "";
+  Scale sc;
+  sc.t_max_ms = max_time_ms(o);
+  std::string out = fmt::format(
+      "<svg class=\"pools\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
+      "aria-label=\"{}\">\n<title>{}</title>\n",
+      kWidth, kPoolHeight, xml_attr(title), xml_text(title));
+  for (double share : {0.0, 0.25, 0.5, 0.75, 1.0})
+    out += fmt::format("<line class=\"{}\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>"
+                       "<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}%</text>\n",
+                       share == 1.0 ? "limit" : "grid", kLeft, share_y(share), kRight, share_y(share), kLeft - 6,
+                       share_y(share) + 4, share * 100);
+  double step = nice_step(sc.t_max_ms / 1000, {1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600}, 10) * 1000;
+  for (double t = 0; t <= sc.t_max_ms + 1; t += step)
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}s</text>\n",
+                       sc.x(t), kPoolBottom + 17, t / 1000);
+  double label_y = kPoolTop + 4;
+  for (const PoolSeries& p : pools) {
+    std::string points;
+    for (const auto& [at, used] : p.used)
+      points += fmt::format("{:.1f},{:.1f} ", sc.x(static_cast<double>(at.count())),
+                            share_y(p.max > 0 ? used / p.max : 0));
+    std::string figures = p.max > 0 ? fmt::format("{} {:.0f}/{:.0f} {}", p.name, p.used.back().second, p.max, p.unit)
+                                    : fmt::format("{} {:.0f} {} (size unknown)", p.name, p.used.back().second, p.unit);
+    if (p.max > 0) out += fmt::format("<polyline class=\"pool p-{}\" points=\"{}\"/>\n", p.name, points);
+    out += fmt::format("<text class=\"pool-label p-{}\" x=\"{}\" y=\"{:.1f}\">{}</text>\n", p.name, kRight + 12,
+                       label_y, xml_text(figures));
+    label_y += 16;
+  }
+  if (const SymptomHit* hit = first_hit(o))
+    out += fmt::format("<line class=\"symptom\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\"/>\n",
+                       sc.x(static_cast<double>(hit->at.count())), kPoolTop, kPoolBottom);
+  return out + "</svg>\n";
+}
 
 std::string memory_timeline_svg(const Observation& o, const std::string& title) {
   if (o.samples.empty() && !o.memory) return "";

@@ -13,4 +13,9 @@ namespace tmfault::reports {
 /// draw (no samples and no breakdown).
 std::string memory_timeline_svg(const Observation& o, const std::string& title);
 
+/// An <svg> element: each memory pool's use over time (observation.usage, Flink's metrics) as a
+/// share of its size (heap max, direct limit, metaspace max, managed total, network buffers),
+/// each line labelled with its last figures; the first symptom as a marker. "" without samples.
+std::string pools_svg(const Observation& o, const std::string& title);
+
 }  // namespace tmfault::reports

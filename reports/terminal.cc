@@ -54,9 +54,35 @@ void details(const SuiteResult& s, std::string& out, bool color) {
     bool compare = f && f != &r;
     if (compare) out += fmt::format("  before: {}\n", breakdown_row(f->observation));
     out += fmt::format("  {}: {}\n", compare ? "after " : "memory", breakdown_row(r.observation));
+    if (std::string pools = pools_line(r.observation); !pools.empty())
+      out += fmt::format("  pools: {}\n", pools);
     for (const std::string& note : r.observation.notes) out += fmt::format("  harness: {}\n", safe(note));
     out += fmt::format("  logs: {}\n", safe(r.dir.string()));
     if (!r.reproduce.empty()) out += fmt::format("  reproduce: {}\n", safe(r.reproduce));
+  }
+}
+
+/// What each variant's pools held at its symptom (else its exit, else its end), from Flink's metrics.
+void pools_table(const SuiteResult& s, std::string& out) {
+  bool any = false;
+  for (const RunRecord& r : s.records) {
+    std::string line = pools_line(r.observation);
+    if (line.empty()) continue;
+    if (!any) out += "\nMemory pools (Flink's metrics, used/size; the peak when it was higher):\n", any = true;
+    out += fmt::format("  {}\n    {}\n", safe(variant_id(r.plan)), line);
+  }
+}
+
+/// Remedies from other pages, and the guide's remedies that did not resolve the symptom.
+void beyond_the_guide(const SuiteResult& s, std::string& out) {
+  bool any = false;
+  for (const RunRecord& r : s.records) {
+    if (!is_beyond_the_guide(r)) continue;
+    if (!any) out += "\nWhat the guide does not say:\n", any = true;
+    out += fmt::format("  {}: {}\n", safe(variant_id(r.plan)), beyond_the_guide_summary(r));
+    if (!r.plan.source.empty()) out += fmt::format("    {} says: \"{}\"\n", safe(r.plan.source), safe(r.plan.quote));
+    if (!r.plan.why.empty()) out += fmt::format("    why: {}\n", safe(r.plan.why));
+    if (std::string pools = pools_line(r.observation); !pools.empty()) out += fmt::format("    pools: {}\n", pools);
   }
 }
 
@@ -91,6 +117,8 @@ std::string terminal_summary(const SuiteResult& s, bool color) {
   std::string out;
   timings_table(s, out);
   doc_table(s, out);
+  beyond_the_guide(s, out);
+  pools_table(s, out);
   details(s, out, color);
   std::string host = s.host.cgroup.empty() ? "" : fmt::format(", cgroup {}", safe(s.host.cgroup));
   out += fmt::format("\n{} passed, {} failed, {} errors in {} (Flink {}{}){}\n", counts[Outcome::pass],

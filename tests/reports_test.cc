@@ -5,7 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "reports/cells.h"
 #include "reports/escape.h"
+#include "reports/svg.h"
 #include "reports/reports.h"
 
 using namespace tmfault;
@@ -229,4 +231,33 @@ TEST_CASE("an empty suite renders in every format") {
   for (Format f : {Format::text, Format::json, Format::junit, Format::html}) CHECK_FALSE(render(s, f).empty());
   CHECK(suite_from_json(suite_json(s)).records.empty());
   CHECK(junit_xml(s).find("tests=\"0\"") != std::string::npos);
+}
+
+TEST_CASE("the pools at the symptom: the last sample before it, its age, the peak, GC over ~2 s") {
+  Observation o;
+  auto sample = [](long ms, std::uint64_t heap_mib, std::uint64_t gc_ms) {
+    PoolSample s;
+    s.at = Millis(ms);
+    s.heap_used = heap_mib << 20;
+    s.heap_max = 1128ull << 20;
+    s.network_segments_available = 10;
+    s.network_segments_total = 64;
+    s.gc_time_ms = gc_ms;
+    return s;
+  };
+  o.usage = {sample(1000, 200, 0), sample(3000, 1125, 500), sample(5000, 1120, 2400), sample(9000, 50, 2500)};
+  o.hits.push_back({Symptom::oom_heap, "tm", "java.lang.OutOfMemoryError: Java heap space", Millis(5300)});
+  CHECK(pools_line(o) == "heap 1120/1128 MiB (peak 1125), network 54/64 buffers, GC 95% of the last 2.0s; "
+                         "sampled 0.3s before the symptom");
+  auto series = pool_series(o);
+  REQUIRE(series.size() == 2);
+  CHECK(series[0].name == "heap");
+  CHECK(series[0].max == 1128);
+  CHECK(series[0].used.size() == 4);
+  std::string svg = pools_svg(o, "pools");
+  CHECK(svg.find("heap 50/1128 MiB") != std::string::npos);
+  CHECK(pools_svg(Observation{}, "none").empty());
+  o.hits.clear();
+  o.timings.total = Millis(500);  // before the first sample: nothing to say
+  CHECK(pools_line(o).empty());
 }
