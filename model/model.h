@@ -48,6 +48,7 @@ struct Remedy {
                              ///< (markdown removed); empty = no claim
   std::string source;        ///< a remedy the guide does not give: the page that does (https://);
                              ///< `quote` is then that page's words
+  FlinkOptions workload_args;  ///< the job changed (a code fix), over the scenario's workload_args
   SourcePos pos;
 };
 
@@ -60,6 +61,7 @@ struct Scenario {
   std::string workload;      ///< a name from the workload catalogue
   FlinkOptions workload_args;  ///< passed as --key value
   Millis timeout{90'000};
+  int submissions = 1;       ///< how often the job is submitted to one TaskManager, one after another
   FlinkOptions options;      ///< the subject's options in the faulty run ([taskmanager] or [jobmanager])
   std::optional<std::uint64_t> cgroup_limit_bytes;  ///< default: the derived process size
   Symptom expect = Symptom::healthy;
@@ -94,6 +96,7 @@ struct VariantPlan {
   std::vector<std::string> workload_args;
   std::optional<std::uint64_t> cgroup_limit_bytes;
   Millis timeout{90'000};
+  int submissions = 1;       ///< the job is submitted again each time it finishes, up to this many
 };
 
 /// Flink's derived memory sizes (bytes) of one process, from BashJavaUtils
@@ -208,6 +211,14 @@ inline constexpr PoolField kPoolFields[] = {
     {"gc_time_ms", &PoolSample::gc_time_ms},
 };
 
+/// One job submitted to a session JobManager (a scenario with submissions > 1 has several).
+struct SubmittedJob {
+  std::string id;
+  Millis at{0};                  ///< when it was submitted, since the variant began
+  std::string state;             ///< its last state seen over REST ("" = none seen)
+  std::optional<Millis> ended;   ///< when it was seen final
+};
+
 /// Milestones of one run, each since the variant started (nullopt: not reached).
 struct Timings {
   std::optional<Millis> derived, jm_ready, job_submitted, tm_registered, job_running, job_ended, first_symptom,
@@ -238,6 +249,10 @@ struct Observation {
   Timings timings;
   std::vector<MemorySample> samples;
   std::vector<PoolSample> usage;      ///< the subject's pools over time (Flink's metrics)
+  std::vector<SubmittedJob> jobs;     ///< the jobs submitted to a session JobManager, in order
+  /// The subject's line saying an OutOfMemoryError struck while log4j logged an exception: its
+  /// error may be in no log line ("" when none).
+  std::string oom_while_logging;
   std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
   std::vector<std::string> notes;            ///< what the harness had to do (e.g. a retry)
   /// CPU time (user + system) of each process of the run: "derive" (BashJavaUtils for the

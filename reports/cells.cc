@@ -180,6 +180,28 @@ std::vector<PoolSeries> pool_series(const Observation& o) {
   return out;
 }
 
+std::string resubmission_line(const RunRecord& r) {
+  const Observation& o = r.observation;
+  if (r.plan.submissions <= 1) return "";
+  std::size_t finished = 0;
+  std::string after;
+  for (const SubmittedJob& j : o.jobs) {
+    if (j.state != "FINISHED" || !j.ended) continue;
+    ++finished;
+    if (auto p = pools_at(o, *j.ended))
+      for (const PoolFigure& f : p->pools)
+        if (f.name == "metaspace") after += fmt::format(" {:.0f}", f.used);
+  }
+  std::string seen = r.verdict.observed_known ? std::string(symptom_name(r.verdict.observed)) : "no known symptom";
+  std::string out = finished == o.jobs.size() && finished == static_cast<std::size_t>(r.plan.submissions)
+                        ? fmt::format("all {} submissions finished", finished)
+                        : fmt::format("{} of {} submissions finished, submission {} saw {}", finished,
+                                      r.plan.submissions, finished + 1, seen);
+  if (o.memory) out += fmt::format("; metaspace {}", mib(o.memory->jvm_metaspace));
+  if (!after.empty()) out += fmt::format(", used after each finished job (MiB):{}", after);
+  return out;
+}
+
 std::string pools_line(const Observation& o) {
   Millis at = pools_moment(o);
   auto p = pools_at(o, at);

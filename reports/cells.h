@@ -91,6 +91,11 @@ std::vector<PoolSeries> pool_series(const Observation& o);
 /// sampled 0.3s before the symptom" — or "" without samples.
 std::string pools_line(const Observation& o);
 
+/// A variant whose job was submitted several times to one TaskManager: "5 of 24 submissions
+/// finished, the 6th saw oom-metaspace; metaspace 96m, used after each: 48 57 59 69 78 MiB" ("" for
+/// a variant with one submission).
+std::string resubmission_line(const RunRecord& r);
+
 /// At most `n` lines of `s`, ending "... (K more lines in result.json)" when cut.
 std::string head_lines(std::string_view s, std::size_t n);
 

@@ -114,6 +114,13 @@ std::string beyond_the_guide(const SuiteResult& s) {
                         pools_line(r.observation).empty() ? ""
                                                          : fmt::format("<br>pools: {}", h(pools_line(r.observation))));
   }
+  std::string resubmitted;
+  for (const RunRecord& r : s.records)
+    if (std::string line = resubmission_line(r); !line.empty())
+      resubmitted += fmt::format("<li><a href=\"#{}\">{}</a>: {}</li>\n", anchor(r.plan), h(variant_id(r.plan)), h(line));
+  if (!resubmitted.empty())
+    rows += "<li>Resubmissions (one TaskManager, the job submitted again each time it finished):<ul>\n" + resubmitted +
+            "</ul></li>\n";
   if (rows.empty()) return "";
   return "<section id=\"beyond\">\n<h2>What the guide does not say <small>remedies from other pages, and the "
          "guide's remedies that did not resolve</small></h2>\n<ul class=\"beyond\">\n" + rows + "</ul>\n</section>\n";

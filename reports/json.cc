@@ -53,7 +53,8 @@ ordered_json plan_json(const VariantPlan& p) {
           {"workload", p.workload},      {"workload_class", p.workload_class},
           {"workload_args", p.workload_args},
           {"cgroup_limit_bytes", p.cgroup_limit_bytes ? ordered_json(*p.cgroup_limit_bytes) : ordered_json(nullptr)},
-          {"timeout_ms", p.timeout.count()}};
+          {"timeout_ms", p.timeout.count()},
+          {"submissions", p.submissions}};
 }
 
 ordered_json observation_json(const Observation& o) {
@@ -70,6 +71,9 @@ ordered_json observation_json(const Observation& o) {
       if (s.*f.value) u[f.name] = *(s.*f.value);
     usage.push_back(std::move(u));
   }
+  ordered_json jobs = ordered_json::array();
+  for (const SubmittedJob& j : o.jobs)
+    jobs.push_back({{"id", j.id}, {"at_ms", j.at.count()}, {"state", j.state}, {"ended_ms", opt_ms(j.ended)}});
   const Timings& t = o.timings;
   return {{"harness_error", o.harness_error},
           {"derive_ok", o.derive_ok},
@@ -96,7 +100,9 @@ ordered_json observation_json(const Observation& o) {
           {"notes", o.notes},
           {"cpu_ms", cpu_json(o.cpu)},
           {"samples", samples},
-          {"usage", usage}};
+          {"usage", usage},
+          {"jobs", jobs},
+          {"oom_while_logging", o.oom_while_logging}};
 }
 
 ordered_json record(const RunRecord& r) {

@@ -126,6 +126,7 @@ VariantPlan plan(const Node& n) {
   p.workload_args = strings(n.at("workload_args"));
   p.cgroup_limit_bytes = opt_u64(n, "cgroup_limit_bytes");
   p.timeout = n.at("timeout_ms").ms();
+  if (auto s = n.maybe("submissions")) p.submissions = static_cast<int>(s->u64());
   return p;
 }
 
@@ -209,6 +210,11 @@ Observation observation(const Node& n) {
       for (const PoolField& f : kPoolFields)
         if (auto v = s.maybe(f.name)) p.*f.value = v->u64();
       o.usage.push_back(p);
+    });
+  if (auto l = n.maybe("oom_while_logging")) o.oom_while_logging = l->str();
+  if (auto jobs = n.maybe("jobs"))
+    jobs->each([&](const Node& j) {
+      o.jobs.push_back({j.at("id").str(), j.at("at_ms").ms(), j.at("state").str(), opt_ms(j, "ended_ms")});
     });
   return o;
 }

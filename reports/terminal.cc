@@ -86,6 +86,17 @@ void beyond_the_guide(const SuiteResult& s, std::string& out) {
   }
 }
 
+/// The variants whose job was submitted again and again to one TaskManager.
+void resubmissions(const SuiteResult& s, std::string& out) {
+  bool any = false;
+  for (const RunRecord& r : s.records) {
+    std::string line = resubmission_line(r);
+    if (line.empty()) continue;
+    if (!any) out += "\nResubmissions (one TaskManager, the job submitted again each time it finished):\n", any = true;
+    out += fmt::format("  {}\n    {}\n", safe(variant_id(r.plan)), line);
+  }
+}
+
 std::string maybe_seconds(const std::optional<Millis>& m) { return m ? seconds(*m) : "-"; }
 
 /// Where each variant's wall time went: milestones since the variant started.
@@ -118,6 +129,7 @@ std::string terminal_summary(const SuiteResult& s, bool color) {
   timings_table(s, out);
   doc_table(s, out);
   beyond_the_guide(s, out);
+  resubmissions(s, out);
   pools_table(s, out);
   details(s, out, color);
   std::string host = s.host.cgroup.empty() ? "" : fmt::format(", cgroup {}", safe(s.host.cgroup));

@@ -39,6 +39,8 @@ struct Script {
   std::optional<SessionEndpoint> session;  ///< a lane's session JobManager (nullopt: none)
   Submission submission{"c0ffee", ""};     ///< its answer to a submitted job
   std::vector<PoolSample> pools;           ///< what sampling the subject's pools gave
+  /// REST answers for the 2nd, 3rd, ... job submitted, from that many ms after its submission.
+  std::vector<std::vector<std::pair<Millis, std::string>>> later_jobs;
 };
 
 /// What the runner asked of one fake try.
@@ -105,13 +107,24 @@ class FakeCluster final : public Cluster {
     if (s_.session) started_.push_back(Role::jobmanager);  // its lines flow to this try from now on
     return s_.session;
   }
+  /// The k-th job submitted (k > 1) is "c0ffee-k".
   Submission submit(const VariantPlan& plan) override {
     calls_.submitted.push_back(plan.workload_class);
-    return s_.submission;
+    Submission s = s_.submission;
+    if (!s.job_id.empty() && calls_.submitted.size() > 1) s.job_id += fmt::format("-{}", calls_.submitted.size());
+    submitted_at_[s.job_id] = clock_;
+    return s;
   }
 
   std::optional<JobStatus> job(int, const std::string& job_id) override {
     std::optional<JobStatus> out;
+    if (auto dash = job_id.find('-'); dash != std::string::npos) {
+      std::size_t k = std::stoul(job_id.substr(dash + 1));
+      if (k - 2 < s_.later_jobs.size())
+        for (const auto& [after, state] : s_.later_jobs[k - 2])
+          if (submitted_at_[job_id] + after <= clock_) out = JobStatus{job_id, state};
+      return out;
+    }
     for (const auto& [at, state] : s_.job_states)
       if (at <= clock_ && (job_id.empty() || job_id == "c0ffee")) out = JobStatus{"c0ffee", state};
     return out;
@@ -134,6 +147,7 @@ class FakeCluster final : public Cluster {
   void set_aside(int attempt) override { calls_.set_aside = attempt; }
 
  private:
+  std::map<std::string, Millis> submitted_at_;
   bool running(Role r) const { return std::find(started_.begin(), started_.end(), r) != started_.end(); }
 
   /// Moves the clock to `to`, delivering each line of a started process on the way, and the stop

@@ -172,7 +172,7 @@ TEST_CASE("corner: BashJavaUtils failing without an IllegalConfigurationExceptio
       "\tat org.apache.flink.runtime.util.bash.BashJavaUtils.main(BashJavaUtils.java:47)\n";
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::illegal_config), f);
-  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager});  // no TaskManager
+  CHECK(f.calls[0].started.empty());  // derived first: no JobManager, no TaskManager
   CHECK(r.v.outcome == Outcome::error);
   CHECK(r.v.reason.starts_with("BashJavaUtils failed, and not with Flink's IllegalConfigurationException from "
                                "TaskExecutorProcessUtils (see derive.log): Exception in thread \"main\" "
@@ -273,7 +273,7 @@ TEST_CASE("an interrupt while Flink derives -> interrupted, no TaskManager start
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::healthy), f);
   CHECK(r.o.interrupted);
-  CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager});
+  CHECK(f.calls[0].started.empty());
   CHECK(f.calls.size() == 1);
 }
 
@@ -446,7 +446,8 @@ TEST_CASE("session JobManager: no JobManager started, the job submitted once the
   CHECK(f.calls[0].attached);
   CHECK(f.calls[0].started == std::vector<Role>{Role::taskmanager});
   CHECK(f.calls[0].submitted == std::vector<std::string>{"org.tmfault.workloads.Heap"});
-  CHECK(f.calls[0].confs == std::vector<std::string>{"tm-conf"});  // no JobManager of its own
+  // no JobManager of its own: the TM's conf, for Flink's memory model, then on the session's port
+  CHECK(f.calls[0].confs == std::vector<std::string>{"tm-conf", "tm-conf"});
   CHECK(r.o.ports.at("jobmanager.rpc.port") == "7123");
   CHECK(r.v.outcome == Outcome::pass);
   REQUIRE_FALSE(r.o.notes.empty());
@@ -483,4 +484,76 @@ TEST_CASE("session JobManager: a JobManager subject never uses it") {
   Ran r = run(jm_plan_expecting(Symptom::oom_heap), f);
   CHECK_FALSE(f.calls[0].attached);
   CHECK(r.v.outcome == Outcome::pass);
+}
+
+TEST_CASE("submissions: each finished job is submitted again to the same TaskManager, until the symptom") {
+  Script s;
+  s.session = SessionEndpoint{7123, 8081, 0, {}};
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}, {3000ms, "FINISHED"}};
+  s.later_jobs = {{{500ms, "RUNNING"}, {1000ms, "FINISHED"}}, {{500ms, "RUNNING"}}};
+  s.lines.push_back({15000ms, Role::taskmanager, "java.lang.OutOfMemoryError: Metaspace"});
+  s.exits[Role::taskmanager] = {15100ms, ExitStatus{false, 239}};
+  FakeClusters f{{s}};
+  VariantPlan p = plan_expecting(Symptom::oom_metaspace);
+  p.submissions = 5;
+  Ran r = run(p, f);
+  CHECK(f.calls[0].submitted.size() == 3);
+  REQUIRE(r.o.jobs.size() == 3);
+  CHECK(r.o.jobs[0].id == "c0ffee");
+  CHECK(r.o.jobs[0].state == "FINISHED");
+  CHECK(r.o.jobs[1].id == "c0ffee-2");
+  CHECK(r.o.jobs[1].state == "FINISHED");
+  CHECK(r.o.jobs[1].at > *r.o.jobs[0].ended - 1ms);
+  CHECK(r.o.jobs[2].state == "RUNNING");
+  CHECK_FALSE(r.o.jobs[2].ended);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.observed == Symptom::oom_metaspace);
+}
+
+TEST_CASE("submissions: the last one finishing is a healthy run; without a session JobManager, an error") {
+  Script s;
+  s.session = SessionEndpoint{7123, 8081, 0, {}};
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}, {3000ms, "FINISHED"}};
+  s.later_jobs = {{{1000ms, "FINISHED"}}};
+  FakeClusters f{{s}};
+  VariantPlan p = plan_expecting(Symptom::healthy);
+  p.submissions = 2;
+  Ran r = run(p, f);
+  CHECK(r.o.jobs.size() == 2);
+  CHECK(r.o.job_state == "FINISHED");
+  CHECK(r.v.outcome == Outcome::pass);
+
+  FakeClusters lone{{healthy_run()}};
+  Ran e = run(p, lone);
+  CHECK(e.v.outcome == Outcome::error);
+  CHECK(e.o.harness_error == "submitting a job more than once needs a session JobManager, and this run has none");
+}
+
+TEST_CASE("corner: an OutOfMemoryError the JVM could not log counts only with a pool full just before the exit") {
+  auto script = [](std::uint64_t metaspace_used_mib) {
+    Script s;
+    s.lines = cluster_up();
+    s.job_states = {{1000ms, "RUNNING"}};
+    s.lines.push_back({9800ms, Role::taskmanager,
+                       "Caught exception class java.lang.OutOfMemoryError logging exception class java.lang.InternalError"});
+    s.exits[Role::taskmanager] = {10000ms, ExitStatus{false, 239}};
+    PoolSample p;
+    p.at = 9700ms;
+    p.metaspace_used = metaspace_used_mib << 20;
+    p.metaspace_max = 192ull << 20;
+    s.pools = {p};
+    return s;
+  };
+  FakeClusters full{{script(184)}};
+  Ran r = run(plan_expecting(Symptom::oom_metaspace), full);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.reason.find("could not log its OutOfMemoryError") != std::string::npos);
+  CHECK(r.v.reason.find("metaspace 184/192 MiB") != std::string::npos);
+
+  FakeClusters roomy{{script(90)}};
+  Ran n = run(plan_expecting(Symptom::oom_metaspace), roomy);
+  CHECK(n.v.outcome == Outcome::fail);
+  CHECK_FALSE(n.v.observed_known);
 }

@@ -56,6 +56,8 @@ Recheck recheck(const SuiteResult& stored, const fs::path& run_dir) {
     std::vector<std::string> missing;
     if (r.observation.derive_ok || r.observation.harness_error.empty()) {
       r.observation.hits = rescan(r.observation, dir, missing);
+      if (auto log = slurp(dir / fmt::format("{}.log", role_source(r.plan.subject))))
+        r.observation.oom_while_logging = first_milestone_line(*log, Milestone::oom_while_logging);
       if (!r.observation.derive_ok)
         if (auto d = slurp(dir / "derive.log")) r.observation.derive_output = *d;
     }

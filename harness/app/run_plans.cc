@@ -7,6 +7,7 @@
 
 #include "cgroup/signals.h"
 #include "harness/app/live_progress.h"
+#include "harness/app/run_store.h"
 #include "harness/app/session.h"
 #include "cgroup/os.h"
 #include "harness/flink/derive.h"
@@ -108,6 +109,7 @@ int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const Su
   so.jobs = jobs_or_default(a.jobs);
   so.stop = &signals.stop_flag();
   // Flink's memory model of every variant at once, in one JVM (not one per variant).
+  ensure_output_root(a.storage.out);
   auto derivations = std::make_shared<DerivationCache>(derive_all(
       dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
   if (!derivations->failure.empty())

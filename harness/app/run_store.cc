@@ -22,11 +22,8 @@ std::string utc_stamp(const char* format) {
 /// A fresh directory <root>/<timestamp>[-n] (never reuses one).
 fs::path make_run_dir(const fs::path& root) {
   std::string stamp = utc_stamp("{:%Y%m%dT%H%M%SZ}");
+  ensure_output_root(root);
   std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec)
-    throw EnvironmentError(
-        fmt::format("cannot create the output directory {}: {}", quote(root.string()), ec.message()), kOutHint);
   for (int n = 0;; ++n) {
     fs::path p = root / (n == 0 ? stamp : fmt::format("{}-{}", stamp, n));
     if (fs::create_directory(p, ec)) return p;
@@ -75,6 +72,14 @@ SuiteResult load_results(const fs::path& input) {
   } catch (const reports::ReadError& e) {
     throw UsageError(fmt::format("{}: {}", quote(file.string()), e.what()));
   }
+}
+
+void ensure_output_root(const fs::path& root) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec)
+    throw EnvironmentError(
+        fmt::format("cannot create the output directory {}: {}", quote(root.string()), ec.message()), kOutHint);
 }
 
 }  // namespace tmfault

@@ -28,6 +28,10 @@ class RunStore {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+/// Creates `root` (with its parents) if it does not exist; throws EnvironmentError with a hint
+/// when it cannot. Called before anything is written beneath it.
+void ensure_output_root(const std::filesystem::path& root);
+
 /// A run directory or a results.json, read back into a suite. Throws UsageError.
 SuiteResult load_results(const std::filesystem::path& input);
 

@@ -43,6 +43,9 @@ void RunEvents::record(Role role, std::string_view line, Millis at) {
     case Milestone::job_class_missing:
       if (jm && s_.job_class_missing.empty()) s_.job_class_missing = line.substr(0, kMaxHitLine);
       break;
+    case Milestone::oom_while_logging:
+      s_.oom_while_logging.emplace(role, line.substr(0, kMaxHitLine));
+      break;
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What the processes of one try printed, digested as it arrives: symptom hits and milestones.
 // Thread-safe (lines arrive on reader threads); no clock of its own: each line carries its time.
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ class RunEvents {
     int rest_port = 0;          ///< where the JobManager's REST API listens (0: not yet)
     bool jm_port_taken = false; ///< the JobManager could not bind its RPC port
     std::string job_class_missing;  ///< the JobManager's line saying the workloads jar lacks the job
+    std::map<Role, std::string> oom_while_logging;  ///< each process's first such line (detectors.h)
   };
   Snapshot snapshot() const;
 

@@ -169,7 +169,7 @@ class RealCluster final : public Cluster {
       } catch (const std::exception&) {
       }
     }
-    bool session_fine = attached_ && end_session_job();
+    bool session_fine = attached_ && !(stop_ && stop_->load()) && end_session_job();
     signal_all(SIGKILL);
     for (auto& [role, m] : members_) {
       if (!m.process) continue;

@@ -32,17 +32,7 @@ class Try {
       : plan_(plan), ctx_(ctx), c_(c), ev_(ev), o_(o) {}
 
   void run() {
-    bool jm_subject = plan_.subject == Role::jobmanager;
-    // A TaskManager subject's job goes to the lane's session JobManager when there is one; a
-    // JobManager subject always gets a fresh one of its own.
-    if (!jm_subject) session_ = c_.attach_session();
-    if (session_) share_session();
-    int port = session_ ? session_->rpc_port : c_.free_port();
-    o_.ports["jobmanager.rpc.port"] = std::to_string(port);
-    FlinkOptions cluster = cluster_options({port}, ctx_.dir, plan_.timeout);
-    if (!session_) c_.write_conf("jm-conf", with(cluster, jm_subject ? plan_.options : Infrastructure::jobmanager()));
-    c_.write_conf("tm-conf", with(cluster, jm_subject ? Infrastructure::taskmanager() : plan_.options));
-    if (jm_subject) run_jobmanager_subject();
+    if (plan_.subject == Role::jobmanager) run_jobmanager_subject();
     else run_taskmanager_subject();
     if (!o_.tm_started) return;
     monitor();
@@ -75,27 +65,61 @@ class Try {
     o_.timings.jm_ready = c_.now();
   }
 
+  /// Writes the configurations of both processes for a JobManager on `rpc_port`.
+  /// The JobManager's conf is written only when this try starts one.
+  void write_confs(int rpc_port, bool with_jobmanager) {
+    bool jm_subject = plan_.subject == Role::jobmanager;
+    o_.ports["jobmanager.rpc.port"] = std::to_string(rpc_port);
+    FlinkOptions cluster = cluster_options({rpc_port}, ctx_.dir, plan_.timeout);
+    if (with_jobmanager)
+      c_.write_conf("jm-conf", with(cluster, jm_subject ? plan_.options : Infrastructure::jobmanager()));
+    c_.write_conf("tm-conf", with(cluster, jm_subject ? Infrastructure::taskmanager() : plan_.options));
+  }
+
   void run_taskmanager_subject() {
-    // The JM does not depend on the TM's options: it starts while Flink derives the TM's memory.
-    if (!session_)
+    // Flink's memory model first: a configuration Flink refuses needs no JobManager at all.
+    int port = c_.free_port();
+    write_confs(port, false);
+    if (!derive_subject("tm-conf")) return;
+    // The job goes to the lane's session JobManager when there is one (its port, then, in the
+    // TaskManager's conf); else the try starts a JobManager of its own.
+    session_ = c_.attach_session();
+    if (session_) {
+      share_session();
+      write_confs(session_->rpc_port, false);
+      submit();  // as application mode does at start: the workload's main() submits the job
+    } else if (plan_.submissions > 1) {
+      throw std::runtime_error("submitting a job more than once needs a session JobManager, and this run has none");
+    } else {
+      write_confs(port, true);
       c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
                 flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
-    if (!derive_subject("tm-conf")) return;
-    if (session_) {  // as application mode does at start: the workload's main() submits the job
-      Submission s = c_.submit(plan_);
-      if (s.job_id.empty()) throw std::runtime_error(fmt::format("the JobManager did not take the job: {}", s.error));
-      job_id_ = s.job_id;
     }
     c_.start({Role::taskmanager, taskmanager_args(dist(), *o_.memory, plan_.options, conf("tm-conf"), log("tm")),
               flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
   }
 
+  /// A JobManager subject always gets a fresh JobManager of its own.
   void run_jobmanager_subject() {
+    write_confs(c_.free_port(), true);
     if (!derive_subject("jm-conf")) return;  // Flink refused: no process starts (as jobmanager.sh)
     c_.start({Role::jobmanager, jobmanager_subject_args(dist(), plan_, *o_.memory, conf("jm-conf"), log("jm")),
               flink_env(home(), conf("jm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
+  }
+
+  /// Submits the job (again) to the session JobManager.
+  void submit() {
+    Submission s = c_.submit(plan_);
+    if (s.job_id.empty())
+      throw std::runtime_error(fmt::format("the JobManager did not take the job{}: {}",
+                                           plan_.submissions > 1 ? fmt::format(" (submission {})", o_.jobs.size() + 1)
+                                                                 : "",
+                                           s.error));
+    job_id_ = s.job_id;
+    o_.jobs.push_back({s.job_id, c_.now(), "", std::nullopt});
+    o_.job_state.clear();
   }
 
   /// The TaskManager that runs a JobManager subject's job is the harness's: it starts once the
@@ -156,12 +180,19 @@ class Try {
     if (ctx_.on_sample) ctx_.on_sample(o_.samples.back(), o_.cgroup_limit_bytes);
   }
 
-  /// Asks the JobManager for the job's state; true once it is final.
+  /// Asks the JobManager for the job's state; true once it is final (and, when the scenario
+  /// submits it several times, it was the last submission or it did not finish).
   bool job_ended(int port) {
     std::optional<JobStatus> job = c_.job(port, job_id_);
     if (!job) return false;
     o_.job_state = job->state;
+    if (!o_.jobs.empty()) o_.jobs.back().state = job->state;
     if (!final_job_state(job->state)) return false;
+    if (!o_.jobs.empty()) o_.jobs.back().ended = c_.now();
+    if (job->state == "FINISHED" && static_cast<int>(o_.jobs.size()) < plan_.submissions) {
+      submit();
+      return false;
+    }
     if (job->state != "FINISHED") o_.job_failure = c_.root_exception(port, job->id);
     return true;
   }
@@ -177,16 +208,18 @@ class Try {
 };
 
 /// What the logs showed, merged into the runner's own observation.
-void merge_events(const RunEvents::Snapshot& s, Observation& o) {
+void merge_events(const RunEvents::Snapshot& s, Role subject, Observation& o) {
   o.hits = s.hits;
+  if (auto it = s.oom_while_logging.find(subject); it != s.oom_while_logging.end()) o.oom_while_logging = it->second;
   Timings mine = o.timings;  // the runner's own milestones; the rest come from the logs
   o.timings = s.timings;
   o.timings.derived = mine.derived;
   if (mine.jm_ready) o.timings.jm_ready = mine.jm_ready;  // a session JobManager was up before
   o.timings.subject_exited = mine.subject_exited;
   o.timings.deadline = mine.deadline;
-  // The JobManager logs the job's end before REST can be asked: the log's word counts too.
-  if (!final_job_state(o.job_state) && !s.job_end.empty()) o.job_state = s.job_end;
+  // The JobManager logs the job's end before REST can be asked: the log's word counts too (for
+  // one job only: the log's word is about the first of several).
+  if (!final_job_state(o.job_state) && !s.job_end.empty() && o.jobs.size() <= 1) o.job_state = s.job_end;
 }
 
 struct TryResult {
@@ -222,7 +255,7 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
                                        report.foreign_oom_kill);
   if (o.harness_error.empty()) o.harness_error = c->log_write_error();
   RunEvents::Snapshot s = ev.snapshot();
-  merge_events(s, o);
+  merge_events(s, plan.subject, o);
   o.timings.total = c->now();
   if (o.harness_error.empty() && !s.job_class_missing.empty())
     o.harness_error = fmt::format("the workloads jar does not hold the job (rebuild it: ci/setup): {}",

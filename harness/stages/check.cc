@@ -71,6 +71,31 @@ std::string harness_problem(const VariantPlan& plan, const Observation& o,
   return "";
 }
 
+/// When the subject died with an OutOfMemoryError it could not log: the pool that was at least
+/// 95% full in the last sample (at most 2 s) before its exit, as the symptom it stands for.
+std::optional<Symptom> full_pool_at_exit(const Observation& o, std::string& figures) {
+  if (!o.timings.subject_exited) return std::nullopt;
+  const PoolSample* last = nullptr;
+  for (const PoolSample& s : o.usage)
+    if (s.at <= *o.timings.subject_exited) last = &s;
+  if (!last || *o.timings.subject_exited - last->at > Millis(2'000)) return std::nullopt;
+  struct Pool { const char* name; std::optional<std::uint64_t> used, max; Symptom symptom; };
+  const Pool pools[] = {{"metaspace", last->metaspace_used, last->metaspace_max, Symptom::oom_metaspace},
+                        {"heap", last->heap_used, last->heap_max, Symptom::oom_heap},
+                        {"direct memory", last->direct_used, last->direct_max, Symptom::oom_direct}};
+  const Pool* fullest = nullptr;
+  double share = 0.95;
+  for (const Pool& p : pools) {
+    if (!p.used || !p.max || *p.max == 0) continue;
+    double s = static_cast<double>(*p.used) / static_cast<double>(*p.max);
+    if (s >= share) share = s, fullest = &p;
+  }
+  if (!fullest) return std::nullopt;
+  figures = fmt::format("{} {}/{} MiB {:.1f}s before", fullest->name, *fullest->used >> 20, *fullest->max >> 20,
+                        static_cast<double>((*o.timings.subject_exited - last->at).count()) / 1000);
+  return fullest->symptom;
+}
+
 }  // namespace
 
 std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observation& o, std::string& detail) {
@@ -95,6 +120,14 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
     detail = fmt::format("{} log: {}", hit->source, hit->line);
     return hit->symptom;
   }
+  std::string figures;
+  if (exit && !o.oom_while_logging.empty())
+    if (auto pool = full_pool_at_exit(o, figures)) {
+      detail = fmt::format("{} {} with no error line: the JVM could not log its OutOfMemoryError (\"{}\"); {} "
+                           "(Flink's metrics): inferred", who, describe_exit(*exit), first_line(o.oom_while_logging),
+                           figures);
+      return pool;
+    }
   if (o.job_state == "FINISHED" && !exit && o.oom_kills == 0) {
     detail = fmt::format("job FINISHED, {} alive, no symptom", who);
     return Symptom::healthy;

@@ -93,6 +93,8 @@ LineEvent classify_line(std::string_view line) {
     e.milestone = Milestone::job_class_missing;
   else if (has(line, "Dispatcher") && has(line, " - Submitting job '"))
     e.milestone = Milestone::job_submitted;
+  else if (line.starts_with("Caught exception class java.lang.OutOfMemoryError logging exception"))
+    e.milestone = Milestone::oom_while_logging;
   return e;
 }
 
@@ -147,6 +149,15 @@ std::string illegal_config_origin(std::string_view out) {
   if (method == std::string_view::npos) return {};
   std::size_t cls = f.rfind('.', method - 1);
   return std::string(f.substr(cls == std::string_view::npos ? 0 : cls + 1));  // Class.method
+}
+
+std::string first_milestone_line(std::string_view log, Milestone m) {
+  while (!log.empty()) {
+    std::string_view line = log.substr(0, log.find('\n'));
+    log.remove_prefix(std::min(log.size(), line.size() + 1));
+    if (classify_line(line).milestone == m) return std::string(line.substr(0, kMaxHitLine));
+  }
+  return "";
 }
 
 std::vector<SymptomHit> detect_hits(std::string_view log, std::string_view times, std::string_view source) {

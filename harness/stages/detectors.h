@@ -18,6 +18,9 @@ enum class Milestone {
   rpc_port_taken,  ///< the RPC port was taken (pekko's BindException): the process exits
   job_class_missing,  ///< the workloads jar lacks the job's class: the environment's fault
   job_submitted,   ///< the JobManager's dispatcher took the job
+  /// log4j could not log an exception because an OutOfMemoryError struck while it tried (e.g.
+  /// metaspace so full that the logging code cannot load): the JVM's error may appear nowhere else
+  oom_while_logging,
 };
 
 struct LineEvent {
@@ -38,6 +41,9 @@ inline constexpr std::size_t kMaxHitLine = 2000;
 /// `times` (one number of milliseconds per line, as the runner stores them beside the log; a
 /// missing or bad entry keeps the previous time). For re-judging stored runs.
 std::vector<SymptomHit> detect_hits(std::string_view log, std::string_view times, std::string_view source);
+
+/// The first line of `log` that is milestone `m` ("" when none). For re-judging stored runs.
+std::string first_milestone_line(std::string_view log, Milestone m);
 
 /// For a job_ended line: the final state ("FINISHED", "FAILED", "CANCELED"), else "".
 std::string_view job_end_state(std::string_view line);

@@ -11,6 +11,15 @@
 namespace tmfault {
 namespace {
 
+std::vector<std::string> workload_argv(const FlinkOptions& args) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : args) {
+    out.push_back("--" + k);
+    out.push_back(v);
+  }
+  return out;
+}
+
 VariantPlan base_plan(const Scenario& sc) {
   VariantPlan p;
   p.scenario_id = sc.id;
@@ -19,12 +28,10 @@ VariantPlan base_plan(const Scenario& sc) {
   p.subject = sc.subject;
   p.workload = sc.workload;
   if (const WorkloadInfo* w = find_workload(sc.workload)) p.workload_class = w->java_class;
-  for (const auto& [k, v] : sc.workload_args) {
-    p.workload_args.push_back("--" + k);
-    p.workload_args.push_back(v);
-  }
+  p.workload_args = workload_argv(sc.workload_args);
   p.cgroup_limit_bytes = sc.cgroup_limit_bytes;
   p.timeout = sc.timeout;
+  p.submissions = sc.submissions;
   return p;
 }
 
@@ -67,6 +74,16 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
     p.kind = VariantKind::remedy;
     p.options = apply_changes(sc.options, r.set, r.unset);
     p.changed = describe_changes(r);
+    if (!r.workload_args.empty()) {
+      FlinkOptions args = sc.workload_args;
+      for (const auto& [k, v] : r.workload_args) {
+        auto same = [&k](const auto& kv) { return kv.first == k; };
+        args.erase(std::remove_if(args.begin(), args.end(), same), args.end());
+        args.emplace_back(k, v);
+        p.changed.emplace_back("job: --" + k, v);
+      }
+      p.workload_args = workload_argv(args);
+    }
     p.expect = r.expect;
     p.why = r.why;
     p.quote = r.quote;

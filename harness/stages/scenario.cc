@@ -16,11 +16,13 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 5> kTopKeys{"scenario", "taskmanager", "jobmanager", "expect", "remedy"};
-constexpr std::array<std::string_view, 8> kScenarioKeys{
-    "id", "subject", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit"};
+constexpr std::array<std::string_view, 9> kScenarioKeys{
+    "id", "subject", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit", "submissions"};
 constexpr std::array<std::string_view, 2> kSubjects{"taskmanager", "jobmanager"};
 constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
-constexpr std::array<std::string_view, 7> kRemedyKeys{"name", "set", "unset", "expect", "why", "quote", "source"};
+constexpr std::array<std::string_view, 8> kRemedyKeys{"name",  "set",   "unset",  "workload_args",
+                                                     "expect", "why", "quote", "source"};
+constexpr std::int64_t kMaxSubmissions = 1000;
 
 /// Collects diagnostics for one file.
 class Reader {
@@ -207,6 +209,17 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
   }
   read_timeout(r, s, sc);
   read_cgroup_limit(r, s, sc);
+  if (const toml::node* n = s.get("submissions")) {
+    auto v = n->value<std::int64_t>();
+    if (!v || *v < 1 || *v > kMaxSubmissions)
+      r.error(n->source(), fmt::format("'submissions' must be a whole number from 1 to {} (how many times the job "
+                                       "is submitted to one TaskManager)", kMaxSubmissions));
+    else if (sc.subject == Role::jobmanager && *v > 1)
+      r.error(n->source(), "'submissions' above 1 need a session JobManager: only a TaskManager subject has one "
+                           "(a JobManager subject gets a fresh JobManager per variant)");
+    else
+      sc.submissions = static_cast<int>(*v);
+  }
 }
 
 /// An optional quote of the guide (`doc-check` compares it with the section's text): one
@@ -240,8 +253,13 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
   rem.unset = r.strings(t, "unset", where);
   if (const toml::node* n = t.get("unset"))
     for (const auto& k : rem.unset) positions.emplace(k, r.pos(n->source()));
-  if (rem.set.empty() && rem.unset.empty())
-    r.error(t.source(), fmt::format("{} changes nothing: give 'set' or 'unset'", where));
+  if (const toml::node* n = t.get("workload_args")) {
+    if (n->is_table()) rem.workload_args = r.options(*n->as_table(), where + " workload_args");
+    else r.error(n->source(), fmt::format("'workload_args' in {} must be a table, e.g. {{ release-hook = \"true\" }}",
+                                          where));
+  }
+  if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty())
+    r.error(t.source(), fmt::format("{} changes nothing: give 'set', 'unset' or 'workload_args'", where));
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
   rem.why = r.string(t, "why", where, false).value_or("");
   rem.quote = read_quote(r, t, where);
