@@ -97,7 +97,7 @@ TEST_CASE("check scenarios: --workload NAME:key=value overrides or adds argument
   CHECK(two[1].id == "conf-heap-2");
   CHECK(arg(two[2], "parallelism") == "1");  // no slots configured: Flink's default of 1
   CHECK_THROWS_WITH(conf_check_scenarios(c, {"heapp"}),
-                    "--workload 'heapp': unknown workload 'heapp' (known: heap, direct, metaspace, network, rocksdb)");
+                    "--workload 'heapp': unknown workload 'heapp' (known: heap, direct, metaspace, network, rocksdb, classloader-leak)");
   CHECK_THROWS_WITH(conf_check_scenarios(c, {"heap:retain"}),
                     "--workload 'heap:retain': 'retain' is not key=value (e.g. heap:retain=300m)");
 }
