@@ -70,6 +70,7 @@ TEST_CASE("a healthy run: the job finishes, the TaskManager lives") {
   CHECK(r.v.outcome == Outcome::pass);
   CHECK(r.v.observed == Symptom::healthy);
   CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].submitted.empty());  // its own JobManager ran the job: nothing goes over REST
   CHECK(f.calls[0].derived == std::vector<std::string>{"tm-conf tm derive.log"});
   CHECK(f.calls[0].torn_down);
   CHECK(r.o.timings.job_ended == 6000ms);
@@ -385,6 +386,7 @@ TEST_CASE("JobManager subject: its TaskManager starts once the JobManager took t
   Ran r = run(jm_plan_expecting(Symptom::healthy), f);
   CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
   CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].submitted.empty());  // application mode: its main() ran in it, never resubmitted elsewhere
   CHECK(r.v.outcome == Outcome::pass);
 }
 

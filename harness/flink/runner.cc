@@ -189,7 +189,8 @@ class Try {
     if (!o_.jobs.empty()) o_.jobs.back().state = job->state;
     if (!final_job_state(job->state)) return false;
     if (!o_.jobs.empty()) o_.jobs.back().ended = c_.now();
-    if (job->state == "FINISHED" && static_cast<int>(o_.jobs.size()) < plan_.submissions) {
+    // Only a job this try submitted is submitted again (never an application mode's own job).
+    if (job->state == "FINISHED" && !o_.jobs.empty() && static_cast<int>(o_.jobs.size()) < plan_.submissions) {
       submit();
       return false;
     }
