@@ -78,8 +78,7 @@ class Try {
 
   void run_taskmanager_subject() {
     // Flink's memory model first: a configuration Flink refuses needs no JobManager at all.
-    int port = c_.free_port();
-    write_confs(port, false);
+    write_confs(0, false);  // for the memory model only: no JobManager yet, no port picked
     if (!derive_subject("tm-conf")) return;
     // The job goes to the lane's session JobManager when there is one (its port, then, in the
     // TaskManager's conf); else the try starts a JobManager of its own.
@@ -91,7 +90,7 @@ class Try {
     } else if (plan_.submissions > 1) {
       throw std::runtime_error("submitting a job more than once needs a session JobManager, and this run has none");
     } else {
-      write_confs(port, true);
+      write_confs(c_.free_port(), true);
       c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
                 flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
     }
