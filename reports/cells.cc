@@ -216,7 +216,7 @@ std::string pools_line(const Observation& o) {
   if (p->gc_share)
     out += fmt::format(", GC {:.0f}% of the last {}", std::min(100.0, *p->gc_share * 100), seconds(p->gc_window));
   const char* what = first_hit(o) ? "the symptom" : o.timings.subject_exited ? "the exit" : "the end";
-  return out + fmt::format("; sampled {} before {}", seconds(p->sample_age), what);
+  return out + fmt::format("; received {} before {}", seconds(p->sample_age), what);
 }
 
 std::string outcome_label(Outcome o) {

@@ -88,7 +88,7 @@ struct PoolSeries {
 std::vector<PoolSeries> pool_series(const Observation& o);
 
 /// "heap 1120/1128 MiB (peak 1125), direct 12/128 MiB, ..., GC 95% of the last 2.0 s;
-/// sampled 0.3s before the symptom" — or "" without samples.
+/// received 0.3s before the symptom" — or "" without samples.
 std::string pools_line(const Observation& o);
 
 /// A variant whose job was submitted several times to one TaskManager: "5 of 24 submissions

@@ -248,7 +248,7 @@ TEST_CASE("the pools at the symptom: the last sample before it, its age, the pea
   o.usage = {sample(1000, 200, 0), sample(3000, 1125, 500), sample(5000, 1120, 2400), sample(9000, 50, 2500)};
   o.hits.push_back({Symptom::oom_heap, "tm", "java.lang.OutOfMemoryError: Java heap space", Millis(5300)});
   CHECK(pools_line(o) == "heap 1120/1128 MiB (peak 1125), network 54/64 buffers, GC 95% of the last 2.0s; "
-                         "sampled 0.3s before the symptom");
+                         "received 0.3s before the symptom");
   auto series = pool_series(o);
   REQUIRE(series.size() == 2);
   CHECK(series[0].name == "heap");
