@@ -559,3 +559,23 @@ TEST_CASE("corner: an OutOfMemoryError the JVM could not log counts only with a 
   CHECK(n.v.outcome == Outcome::fail);
   CHECK_FALSE(n.v.observed_known);
 }
+
+TEST_CASE("corner: a TaskManager's error only in the job's failure (its log line lost) is Flink's word for it") {
+  Script s;
+  s.lines = cluster_up();
+  s.job_states = {{1000ms, "RUNNING"}, {5000ms, "FAILED"}};
+  s.root_exception = "org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy\n"
+                     "\tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure\n"
+                     "Caused by: java.lang.OutOfMemoryError: Metaspace\n";
+  FakeClusters f{{s}};
+  Ran r = run(plan_expecting(Symptom::oom_metaspace), f);
+  CHECK(r.v.outcome == Outcome::pass);
+  CHECK(r.v.reason == "the job's failure (REST), not in the TM log: Caused by: java.lang.OutOfMemoryError: Metaspace");
+
+  Script jm = s;  // a JobManager subject: the job's tasks ran on the harness's TaskManager
+  jm.derivation.memory = jm_breakdown();
+  FakeClusters g{{jm}};
+  Ran n = run(jm_plan_expecting(Symptom::oom_metaspace), g);
+  CHECK_FALSE(n.v.outcome == Outcome::pass);
+  CHECK(n.v.reason.find("root cause: java.lang.OutOfMemoryError: Metaspace") != std::string::npos);
+}

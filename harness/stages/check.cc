@@ -24,6 +24,28 @@ bool counts(const SymptomHit& h, const VariantPlan& plan, const Observation& o) 
   return !(o.timed_out && o.timings.deadline && h.at > *o.timings.deadline);
 }
 
+/// The symptom thrown in a job's failure text (its first exception line), if any.
+std::optional<Symptom> thrown_in(std::string_view failure, std::string& line) {
+  while (!failure.empty()) {
+    std::string_view l = failure.substr(0, failure.find('\n'));
+    failure.remove_prefix(std::min(failure.size(), l.size() + 1));
+    if (auto s = classify_line(l).symptom) {
+      line = std::string(l.substr(0, 300));
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+/// "<first line>; root cause: <the last 'Caused by:' line>" of a job's failure (just the first
+/// line when there is no cause): Flink's first line is mostly "Recovery is suppressed ...".
+std::string failure_summary(std::string_view failure) {
+  std::string out = first_line(failure);
+  std::size_t at = failure.rfind("Caused by: ");
+  if (at != std::string_view::npos) out += "; root cause: " + first_line(failure.substr(at + 11));
+  return out;
+}
+
 const SymptomHit* earliest(const std::vector<const SymptomHit*>& hits) {
   auto it = std::min_element(hits.begin(), hits.end(), [](const auto* a, const auto* b) { return a->at < b->at; });
   return it == hits.end() ? nullptr : *it;
@@ -128,6 +150,13 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
                            figures);
       return pool;
     }
+  // A TaskManager's task threw it, and Flink reported it as the job's failure, but no log line
+  // of the TaskManager shows it (its logging failed): the job's root exception is Flink's word.
+  if (plan.subject == Role::taskmanager && o.job_state == "FAILED" && !o.timed_out)
+    if (std::string line; auto s = thrown_in(o.job_failure, line)) {
+      detail = fmt::format("the job's failure (REST), not in the {} log: {}", who, line);
+      return s;
+    }
   if (o.job_state == "FINISHED" && !exit && o.oom_kills == 0) {
     detail = fmt::format("job FINISHED, {} alive, no symptom", who);
     return Symptom::healthy;
@@ -136,7 +165,7 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
   if (exit && exit->signaled && exit->code == 9 && o.oom_kills == 0)
     detail += ", no OOM kill counted by its cgroup (see dmesg)";
   else if (!o.job_state.empty())
-    detail = fmt::format("job {}: {}", o.job_state, first_line(o.job_failure));
+    detail = fmt::format("job {}: {}", o.job_state, failure_summary(o.job_failure));
   else detail = o.timed_out ? "timed out before the job ended" : "no job outcome";
   if (o.oom_kills > 0) detail += fmt::format(", cgroup oom_kill={}", o.oom_kills);
   return std::nullopt;
