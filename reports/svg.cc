@@ -143,6 +143,13 @@ void component_bar(std::string& out, const Scale& sc, const std::optional<Memory
 
 constexpr double kPoolHeight = 232, kPoolTop = 24, kPoolBottom = 200;
 
+/// An <svg> element's opening, `height` tall, titled for screen readers and tooltips.
+std::string svg_open(std::string_view cls, double height, const std::string& title) {
+  return fmt::format("<svg class=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
+                     "aria-label=\"{}\">\n<title>{}</title>\n",
+                     cls, kWidth, height, xml_attr(title), xml_text(title));
+}
+
 /// The y of a share of a pool's size (0..1.1) in the pools chart.
 double share_y(double share) { return kPoolBottom - (kPoolBottom - kPoolTop) * std::min(share, 1.1) / 1.1; }
 
@@ -153,10 +160,7 @@ std::string pools_svg(const Observation& o, const std::string& title) {
   if (pools.empty()) return "";
   Scale sc;
   sc.t_max_ms = max_time_ms(o);
-  std::string out = fmt::format(
-      "<svg class=\"pools\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
-      "aria-label=\"{}\">\n<title>{}</title>\n",
-      kWidth, kPoolHeight, xml_attr(title), xml_text(title));
+  std::string out = svg_open("pools", kPoolHeight, title);
   for (double share : {0.0, 0.25, 0.5, 0.75, 1.0})
     out += fmt::format("<line class=\"{}\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>"
                        "<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:.0f}%</text>\n",
@@ -189,10 +193,7 @@ std::string memory_timeline_svg(const Observation& o, const std::string& title) 
   if (o.samples.empty() && !o.memory) return "";
   Scale sc;
   sc.t_max_ms = max_time_ms(o);
-  std::string out = fmt::format(
-      "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
-      "aria-label=\"{}\">\n<title>{}</title>\n",
-      kWidth, kHeight, xml_attr(title), xml_text(title));
+  std::string out = svg_open("timeline", kHeight, title);
   y_axis(out, sc, max_bytes(o));
   x_axis(out, sc);
   usage(out, sc, o.samples);
