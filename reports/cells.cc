@@ -67,7 +67,7 @@ std::string beyond_the_guide_summary(const RunRecord& r) {
 
 std::string mib(std::uint64_t b) { return fmt::format("{}m", (b + (1 << 19)) >> 20); }
 
-std::string seconds(Millis m) { return fmt::format("{:.1f}s", m.count() / 1000.0); }
+std::string seconds(Millis m) { return fmt::format("{:.1f}s", static_cast<double>(m.count()) / 1000.0); }
 
 std::string variant_id(const VariantPlan& p) { return p.scenario_id + "/" + p.variant; }
 

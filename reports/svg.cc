@@ -21,7 +21,9 @@ struct Scale {
   double t_max_ms = 1;
   double y_max_bytes = 1;
   double x(double ms) const { return kLeft + (kRight - kLeft) * ms / t_max_ms; }
+  double x(Millis at) const { return x(static_cast<double>(at.count())); }
   double y(double bytes) const { return kBottom - (kBottom - kTop) * bytes / y_max_bytes; }
+  double y(std::uint64_t bytes) const { return y(static_cast<double>(bytes)); }
 };
 
 /// The smallest step from `steps` that cuts `range` into at most `max_ticks` pieces.
@@ -33,8 +35,8 @@ double nice_step(double range, std::initializer_list<double> steps, int max_tick
 
 double max_time_ms(const Observation& o) {
   double t = static_cast<double>(o.timings.total.count());
-  if (!o.samples.empty()) t = std::max<double>(t, o.samples.back().at.count());
-  for (const SymptomHit& h : o.hits) t = std::max<double>(t, h.at.count());
+  if (!o.samples.empty()) t = std::max(t, static_cast<double>(o.samples.back().at.count()));
+  for (const SymptomHit& h : o.hits) t = std::max(t, static_cast<double>(h.at.count()));
   return std::max(t, 1000.0);
 }
 
@@ -46,8 +48,8 @@ std::uint64_t max_bytes(const Observation& o) {
 }
 
 void y_axis(std::string& out, Scale& sc, std::uint64_t max) {
-  double step = nice_step(max * 1.04 / kMiB, {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192}, 6) * kMiB;
-  sc.y_max_bytes = std::ceil(max * 1.04 / step) * step;
+  double step = nice_step(static_cast<double>(max) * 1.04 / kMiB, {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192}, 6) * kMiB;
+  sc.y_max_bytes = std::ceil(static_cast<double>(max) * 1.04 / step) * step;
   for (double b = 0; b <= sc.y_max_bytes + 1; b += step)
     out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
                        "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
@@ -71,9 +73,9 @@ void usage(std::string& out, const Scale& sc, const std::vector<MemorySample>& s
   }
   std::string line;
   for (const MemorySample& s : samples)
-    line += fmt::format("{:.1f},{:.1f} ", sc.x(s.at.count()), sc.y(s.usage_bytes));
+    line += fmt::format("{:.1f},{:.1f} ", sc.x(s.at), sc.y(s.usage_bytes));
   out += fmt::format("<path class=\"usage-area\" d=\"M{:.1f},{:.1f} L{}L{:.1f},{:.1f} Z\"/>\n",
-                     sc.x(samples.front().at.count()), kBottom, line, sc.x(samples.back().at.count()), kBottom);
+                     sc.x(samples.front().at), kBottom, line, sc.x(samples.back().at), kBottom);
   out += fmt::format("<polyline class=\"usage\" points=\"{}\"/>\n", line);
 }
 
@@ -87,7 +89,7 @@ void limit_line(std::string& out, const Scale& sc, std::optional<std::uint64_t> 
 
 /// A thin vertical line across the plot with its label in one of three rows above it.
 void vline(std::string& out, const Scale& sc, Millis at, std::string_view cls, std::string_view label, int row) {
-  double x = sc.x(at.count());
+  double x = sc.x(at);
   double label_y = 14 + 14 * row;
   out += fmt::format("<line class=\"{0}\" x1=\"{1:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{3:.1f}\"/>"
                      "<text class=\"{0}-label\" x=\"{1:.1f}\" y=\"{4:.1f}\" text-anchor=\"{5}\">{6}</text>\n",
@@ -111,13 +113,13 @@ void symptom_marker(std::string& out, const Scale& sc, const Observation& o) {
     std::string label = fmt::format("TM killed at {}", seconds(*o.timings.subject_exited));
     vline(out, sc, *o.timings.subject_exited, "symptom", label, 3);
     out += fmt::format("<path class=\"symptom-dot\" d=\"M{0:.1f},{1:.1f} l-5,-9 h10 z\"/>\n",
-                       sc.x(o.timings.subject_exited->count()), kTop);
+                       sc.x(*o.timings.subject_exited), kTop);
     return;
   }
   if (!hit) return;
   std::string label = fmt::format("{} at {}", symptom_name(hit->symptom), seconds(hit->at));
   vline(out, sc, hit->at, "symptom", label, 3);
-  out += fmt::format("<path class=\"symptom-dot\" d=\"M{0:.1f},{1:.1f} l-5,-9 h10 z\"/>\n", sc.x(hit->at.count()), kTop);
+  out += fmt::format("<path class=\"symptom-dot\" d=\"M{0:.1f},{1:.1f} l-5,-9 h10 z\"/>\n", sc.x(hit->at), kTop);
 }
 
 /// Flink's configured sizes, stacked bottom-up on the plot's byte scale.

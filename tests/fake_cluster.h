@@ -174,6 +174,8 @@ class FakeCluster final : public Cluster {
 
 /// Fake clusters for successive tries, one script each (the last one repeats).
 struct FakeClusters {
+  explicit FakeClusters(std::vector<Script> scripts) : tries(std::move(scripts)) {}
+
   std::vector<Script> tries;
   std::vector<Calls> calls;
   std::atomic<bool> stop{false};

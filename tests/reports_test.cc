@@ -45,7 +45,8 @@ SuiteResult full_suite() {
   o.job_state = "FAILED";
   o.job_failure = "Caused by: java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)";
   o.timed_out = true;
-  o.timings = {Millis(1), Millis(2), Millis(3), Millis(4), std::nullopt, Millis(1500), Millis(2000)};
+  o.timings = {Millis(1), Millis(2), Millis(3), Millis(4), std::nullopt, Millis(1500), Millis(2000),
+               std::nullopt, std::nullopt};
   o.samples = {{Millis(0), 10}, {Millis(500), 1 << 29}, {Millis(1000), 1 << 30}};
   o.ports = {{"rest.port", "8081"}, {"jobmanager.rpc.port", "6123"}};
   faulty.verdict = {Outcome::pass, Symptom::oom_heap, true, "tm log: java.lang.OutOfMemoryError: Java heap space"};

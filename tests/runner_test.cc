@@ -208,7 +208,7 @@ TEST_CASE("the kernel's kill of the TaskManager's own cgroup is container-killed
   s.lines = cluster_up();
   s.job_states = {{1000ms, "RUNNING"}};
   s.exits[Role::taskmanager] = {9000ms, ExitStatus{true, 9}};
-  s.cgroups[Role::taskmanager] = {1, 1ULL << 30};
+  s.cgroups[Role::taskmanager] = {1, 1ULL << 30, ""};
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::container_killed), f);
   CHECK(r.v.outcome == Outcome::pass);
@@ -367,8 +367,8 @@ TEST_CASE("JobManager subject: the kernel's kill of its own cgroup is container-
   s.derivation.memory = jm_breakdown();
   s.lines = cluster_up();
   s.exits[Role::jobmanager] = {5000ms, ExitStatus{true, 9}};
-  s.cgroups[Role::jobmanager] = {1, 2ULL << 30};
-  s.cgroups[Role::taskmanager] = {0, 300ULL << 20};
+  s.cgroups[Role::jobmanager] = {1, 2ULL << 30, ""};
+  s.cgroups[Role::taskmanager] = {0, 300ULL << 20, ""};
   FakeClusters f{{s}};
   Ran r = run(jm_plan_expecting(Symptom::container_killed), f);
   CHECK(r.v.outcome == Outcome::pass);

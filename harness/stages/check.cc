@@ -198,7 +198,7 @@ Verdict check(const VariantPlan& plan, const Observation& o) {
     return v;
   }
   if (!seen && o.timed_out) {
-    v.reason = fmt::format("no outcome within {}s: {}", plan.timeout.count() / 1000.0, detail);
+    v.reason = fmt::format("no outcome within {}s: {}", static_cast<double>(plan.timeout.count()) / 1000.0, detail);
     return v;
   }
   if (seen == plan.expect) {

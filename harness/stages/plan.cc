@@ -110,7 +110,7 @@ std::string describe_plan(const VariantPlan& p) {
   out += fmt::format("  cgroup limit: {}\n",
                      p.cgroup_limit_bytes ? format_bytes(*p.cgroup_limit_bytes)
                                           : std::string("derived total process size"));
-  out += fmt::format("  timeout: {}s\n", p.timeout.count() / 1000.0);
+  out += fmt::format("  timeout: {}s\n", static_cast<double>(p.timeout.count()) / 1000.0);
   return out;
 }
 

@@ -149,7 +149,7 @@ void read_timeout(Reader& r, const toml::table& s, Scenario& sc) {
   else if (d.value->count() == 0)
     r.error(s.get("timeout")->source(),
             fmt::format("bad timeout: {} must be greater than 0 (omit timeout for the default of {}s)",
-                        quote(*t), Scenario{}.timeout.count() / 1000.0));
+                        quote(*t), static_cast<double>(Scenario{}.timeout.count()) / 1000.0));
   else
     sc.timeout = *d.value;
 }
