@@ -12,10 +12,10 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   sc.options = {{"taskmanager.memory.process.size", "1g"}, {"taskmanager.numberOfTaskSlots", "1"}};
   sc.expect = Symptom::oom_heap;
   Remedy total{"increase total memory", {{"taskmanager.memory.process.size", "2g"}}, {}, Symptom::healthy, "", {}, {},
-               {}};
+               {}, {}};
   Remedy heap{"increase task heap memory",
               {{"taskmanager.memory.task.heap.size", "512m"}, {"taskmanager.memory.managed.size", "128m"}},
-              {"taskmanager.memory.process.size"}, Symptom::healthy, "", {}, {}, {}};
+              {"taskmanager.memory.process.size"}, Symptom::healthy, "", {}, {}, {}, {}};
   sc.remedies = {total, heap};
   auto plans = plan_scenario(sc);
   REQUIRE(plans.size() == 3);
