@@ -75,10 +75,10 @@ void table(std::string& out, const MemoryBreakdown* base, const MemoryBreakdown&
 
 }  // namespace
 
-std::string explain_text(const std::vector<ExplainedVariant>& vs) {
+std::string explain_text(const std::vector<ExplainedVariant>& variants) {
   std::string out;
   const ExplainedVariant* faulty = nullptr;
-  for (const ExplainedVariant& v : vs) {
+  for (const ExplainedVariant& v : variants) {
     if (v.plan.kind == VariantKind::faulty) faulty = &v;
     bool compare = faulty && faulty != &v && faulty->plan.scenario_id == v.plan.scenario_id && faulty->memory;
     out += fmt::format("{}/{}  ({})\n", v.plan.scenario_id, v.plan.variant, v.plan.name);
@@ -119,13 +119,13 @@ nlohmann::ordered_json memory_json(const MemoryBreakdown& m) {
 
 }  // namespace
 
-std::string explain_json(const std::vector<ExplainedVariant>& vs, std::string_view flink_version) {
+std::string explain_json(const std::vector<ExplainedVariant>& variants, std::string_view flink_version) {
   nlohmann::ordered_json out;
   out["format"] = "tmfault-explain/1";
   out["flink_version"] = flink_version;
   out["unit"] = "bytes";
-  nlohmann::ordered_json variants = nlohmann::ordered_json::array();
-  for (const ExplainedVariant& v : vs) {
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+  for (const ExplainedVariant& v : variants) {
     nlohmann::ordered_json options = nlohmann::ordered_json::object();
     for (const auto& [k, val] : v.plan.options) options[k] = val;
     nlohmann::ordered_json j{{"id", fmt::format("{}/{}", v.plan.scenario_id, v.plan.variant)},
@@ -138,9 +138,9 @@ std::string explain_json(const std::vector<ExplainedVariant>& vs, std::string_vi
     } else {
       j["refused"] = v.refusal;
     }
-    variants.push_back(std::move(j));
+    entries.push_back(std::move(j));
   }
-  out["variants"] = std::move(variants);
+  out["variants"] = std::move(entries);
   return out.dump(2) + "\n";
 }
 

@@ -328,7 +328,7 @@ VersionComparison compare_versions(const std::vector<SuiteResult>& suites) {
       std::string id = variant_id(r.plan);
       auto [it, fresh] = index.emplace(id, vc.claims.size());
       if (fresh) vc.claims.push_back({id, &r, std::vector<const RunRecord*>(suites.size(), nullptr)});
-      for (std::string key : {"doc:" + r.plan.doc, "scenario:" + r.plan.scenario_id})
+      for (const std::string& key : {"doc:" + r.plan.doc, "scenario:" + r.plan.scenario_id})
         if (std::find(order.begin(), order.end(), key) == order.end()) order.push_back(key);
       vc.claims[it->second].runs[s] = &r;
     }

@@ -63,8 +63,8 @@ std::vector<std::string> units_of(std::string_view markdown) {
 }
 
 /// A scenario written in code: a symptom quote and remedies {name, quote}.
-Scenario scenario(std::string id, Role subject, std::string anchor, std::string symptom,
-                  std::vector<std::pair<std::string, std::string>> remedies) {
+Scenario scenario(const std::string& id, Role subject, const std::string& anchor, std::string symptom,
+                  const std::vector<std::pair<std::string, std::string>>& remedies) {
   Scenario sc;
   sc.id = id;
   sc.subject = subject;

@@ -90,7 +90,7 @@ struct Tmfault {
       if (const char* v = std::getenv(k)) env[k] = v;
     return env;
   }
-  int wait(std::chrono::milliseconds limit = std::chrono::seconds(300)) {
+  int wait(std::chrono::milliseconds limit = std::chrono::seconds(300)) const {
     auto st = p->wait_for(limit);
     REQUIRE(st);
     return decode_wait_status(*st).shell_code();

@@ -131,7 +131,7 @@ TEST_CASE("quotes of the guide load verbatim; without them a scenario claims no 
 TEST_CASE("a remedy the guide lacks names the page that gives it, and quotes that page") {
   std::string text = kGood;
   std::string name = "name = \"increase total memory\"\n";
-  auto with = [&](std::string lines) {
+  auto with = [&](const std::string& lines) {
     std::string t = text;
     t.replace(t.find(name), name.size(), name + lines);
     return parse_scenario(t, "s.toml");

@@ -102,7 +102,7 @@ class RealCluster final : public Cluster {
     SessionEndpoint e;
     session_->ensure_running(e.notes);
     if (!session_->wait_no_taskmanagers(kTaskManagerGone)) {  // never share a TaskManager
-      e.notes.push_back("the session JobManager still had a TaskManager registered: replaced by a fresh one");
+      e.notes.emplace_back("the session JobManager still had a TaskManager registered: replaced by a fresh one");
       session_->release(false);
       session_->ensure_running(e.notes);
     }
@@ -301,8 +301,8 @@ ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgr
                              std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port) {
   if (!pick_port) pick_port = os::free_loopback_port;
   auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port);
-  return [&dist, &cgroups, stop, pick_port, lanes, derivations](const fs::path& dir, int lane,
-                                                                LineHandler on_line) -> std::unique_ptr<Cluster> {
+  return [&dist, &cgroups, stop, pick_port, lanes, derivations = std::move(derivations)](
+             const fs::path& dir, int lane, LineHandler on_line) -> std::unique_ptr<Cluster> {
     // out/<run>/<scenario>/<variant>: the lane's session JobManager lives in out/<run>/lanes/<n>
     SessionJobManager* session = lanes->lane(dir.parent_path().parent_path(), lane);
     return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, derivations.get(), session, dir,

@@ -24,7 +24,7 @@ std::optional<nlohmann::json> parse(const httplib::Result& res) {
 }
 
 std::optional<nlohmann::json> get_json(const std::string& host, int port, const std::string& path) {
-  return parse(client(host, port).Get(path.c_str()));
+  return parse(client(host, port).Get(path));
 }
 
 /// Flink's error body {"errors": [...]}, joined; or the HTTP status.
@@ -90,7 +90,7 @@ Submission JobManagerRest::run_jar(const std::string& jar_id, const std::string&
                                    const std::vector<std::string>& args) const {
   nlohmann::json body{{"entryClass", entry_class}, {"programArgsList", args}};
   // main() runs in the JobManager before the answer: give it time (generating classes, ...)
-  auto res = client(host_, port_, 120).Post(("/jars/" + jar_id + "/run").c_str(), body.dump(), "application/json");
+  auto res = client(host_, port_, 120).Post("/jars/" + jar_id + "/run", body.dump(), "application/json");
   auto j = parse(res);
   if (j && j->contains("jobid")) return {(*j)["jobid"].get<std::string>(), ""};
   return {"", error_of(res)};
@@ -101,7 +101,7 @@ std::map<std::string, std::string> JobManagerRest::metrics(const std::string& co
   std::string path = component + "/metrics";
   for (std::size_t i = 0; i < names.size(); ++i) path += (i ? "," : "?get=") + names[i];
   std::map<std::string, std::string> out;
-  auto j = parse(client(host_, port_, 1).Get(path.c_str()));
+  auto j = parse(client(host_, port_, 1).Get(path));
   if (!j || !j->is_array()) return out;
   for (const auto& m : *j)
     if (m.contains("id")) out[m["id"].get<std::string>()] = m.contains("value") ? m["value"].get<std::string>() : "";
@@ -109,7 +109,7 @@ std::map<std::string, std::string> JobManagerRest::metrics(const std::string& co
 }
 
 bool JobManagerRest::cancel(const std::string& job_id) const {
-  auto res = client(host_, port_).Patch(("/jobs/" + job_id + "?mode=cancel").c_str());
+  auto res = client(host_, port_).Patch("/jobs/" + job_id + "?mode=cancel");
   return res && res->status / 100 == 2;
 }
 

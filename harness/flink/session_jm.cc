@@ -97,7 +97,7 @@ bool SessionJobManager::start_once(int port) {
   return false;
 }
 
-bool SessionJobManager::wait_no_taskmanagers(Millis timeout) {
+bool SessionJobManager::wait_no_taskmanagers(Millis timeout) const {
   for (auto end = Clock::now() + timeout; Clock::now() < end; std::this_thread::sleep_for(kPoll)) {
     auto tms = rest().taskmanagers();
     if (tms && tms->empty()) return true;

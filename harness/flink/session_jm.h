@@ -43,7 +43,7 @@ class SessionJobManager {
   /// Its exit, once it has exited.
   std::optional<ExitStatus> exit_status();
   /// Waits until no TaskManager is registered; false when one still is after `timeout`.
-  bool wait_no_taskmanagers(Millis timeout);
+  bool wait_no_taskmanagers(Millis timeout) const;
   /// Ends the variant it served: counts it. When `healthy` is false (a job that would not end,
   /// a TaskManager that would not leave), stops it, so the next variant starts a fresh one.
   void release(bool healthy);

@@ -116,17 +116,17 @@ std::string_view memory_utils_class(Role role) {
                                   : "org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils";
 }
 
-std::string illegal_config_message(std::string_view out, Role role) {
+std::string illegal_config_message(std::string_view derive_output, Role role) {
   // The guide's claim: "an IllegalConfigurationException thrown from TaskExecutorProcessUtils or
   // JobManagerProcessUtils": the derivation of that process's memory must be in the trace.
-  if (!has(out, memory_utils_class(role))) return {};
+  if (!has(derive_output, memory_utils_class(role))) return {};
   constexpr std::string_view kIce = "IllegalConfigurationException: ";
   std::string joined;
   std::size_t pos = 0;
-  while ((pos = out.find(kIce, pos)) != std::string_view::npos) {
+  while ((pos = derive_output.find(kIce, pos)) != std::string_view::npos) {
     std::size_t start = pos + kIce.size();
-    std::size_t end = out.find('\n', start);
-    std::string_view msg = out.substr(start, end == std::string_view::npos ? end : end - start);
+    std::size_t end = derive_output.find('\n', start);
+    std::string_view msg = derive_output.substr(start, end == std::string_view::npos ? end : end - start);
     if (!msg.empty() && msg.back() == '\r') msg.remove_suffix(1);
     if (joined.find(msg) == std::string::npos) {
       if (!joined.empty()) joined += " / caused by: ";
@@ -137,13 +137,13 @@ std::string illegal_config_message(std::string_view out, Role role) {
   return joined;
 }
 
-std::string illegal_config_origin(std::string_view out) {
+std::string illegal_config_origin(std::string_view derive_output) {
   constexpr std::string_view kIce = "IllegalConfigurationException: ", kAt = "\tat ";
-  std::size_t deepest = out.rfind(kIce);
+  std::size_t deepest = derive_output.rfind(kIce);
   if (deepest == std::string_view::npos) return {};
-  std::size_t frame = out.find(kAt, deepest);
+  std::size_t frame = derive_output.find(kAt, deepest);
   if (frame == std::string_view::npos) return {};
-  std::string_view f = out.substr(frame + kAt.size());
+  std::string_view f = derive_output.substr(frame + kAt.size());
   f = f.substr(0, f.find('('));                            // org.a.b.Class.method
   std::size_t method = f.rfind('.');
   if (method == std::string_view::npos) return {};

@@ -197,7 +197,7 @@ std::size_t first_part_start(const MarkedText& t, Span s, Span joint, Span secon
   return start;
 }
 
-DocAdvice unit(std::string text, std::optional<Role> process, Span own, std::size_t base) {
+DocAdvice unit(const std::string& text, std::optional<Role> process, Span own, std::size_t base) {
   return {collapse_spaces(text), process, base + own.begin, base + own.end};
 }
 

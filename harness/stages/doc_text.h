@@ -45,13 +45,13 @@ struct MarkdownSection {
 /// ({{< x >}}, {{% x %}}, closing, self-closing, with or without arguments, over several lines).
 /// A paired shortcode ({{< hint info >}} ... {{< /hint >}}) leaves its inner text. A link
 /// shortcode leaves the page it names: {{< ref "docs/x" >}} and {% link x.md %} -> docs/x, x.md.
-std::string strip_page_markup(std::string_view markdown);
+std::string strip_page_markup(std::string_view md);
 
 /// Inline Markdown -> what a reader sees, with marks: [t](u) and [t][r] -> t (a link mark),
 /// ![alt](src) -> alt, `code` -> code (a code mark), emphasis marks (* _ ~~) and HTML tags
 /// dropped (inner text kept), <https://x> -> https://x, \* -> *, common entities decoded,
 /// whitespace runs -> one space, trimmed. Expects strip_page_markup's output.
-MarkedText render_inline(std::string_view markdown);
+MarkedText render_inline(std::string_view md);
 
 /// strip_page_markup then render_inline: the text a reader sees of a Markdown fragment.
 /// Scenario quotes are compared against this, so markup, line breaks and link targets in the
