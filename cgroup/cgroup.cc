@@ -77,8 +77,7 @@ fs::path under(const fs::path& mount, const std::string& cgroup_path) {
 
 void require_v1_memory(const fs::path& dir) {
   if (!detail::file_exists(dir, "memory.limit_in_bytes"))
-    throw CgroupError("cannot use " + quoted(dir) +
-                          ": not a memory cgroup (no \"memory.limit_in_bytes\")",
+    throw CgroupError("cannot use " + quoted(dir) + ": not a memory cgroup (no \"memory.limit_in_bytes\")",
                       "pass --cgroup-parent DIR beneath the memory controller's mount");
 }
 
@@ -94,8 +93,7 @@ std::string enable_commands(const fs::path& dir) {
       break;  // above the cgroup root
     }
     if (has_word(control, "memory")) break;
-    cmds = "echo +memory > " + quoted(p / "cgroup.subtree_control") + (cmds.empty() ? "" : "; ") +
-           cmds;
+    cmds = "echo +memory > " + quoted(p / "cgroup.subtree_control") + (cmds.empty() ? "" : "; ") + cmds;
   }
   return cmds;
 }
@@ -113,8 +111,8 @@ std::string delegation_hint(const fs::path& dir, int err, Version v = Version::v
   if (::geteuid() == 0 || (err != EACCES && err != EPERM)) return detail::hint_for(err);
   const std::string me = std::to_string(::geteuid());
   struct stat st {};
-  const std::string owner =
-      ::stat(dir.c_str(), &st) == 0 ? " (it belongs to uid " + std::to_string(st.st_uid) + ")" : "";
+  const std::string owner = ::stat(dir.c_str(), &st) == 0 ? " (it belongs to uid " + std::to_string(st.st_uid) + ")"
+                                                          : "";
   return quoted(dir) + " is not delegated to uid " + me + owner + ": as root, chown " + me +
          (v == Version::v1 ? " it and its cgroup.procs and tasks"
                            : " it and its cgroup.procs, cgroup.subtree_control and "
@@ -127,8 +125,7 @@ std::string join_hint(const Hierarchy& h, int err) {
   if (err != EACCES && err != EPERM && err != ENOENT) return detail::hint_for(err);
   const auto entries = parse_proc_cgroup(read_file("/proc/self", "cgroup"));
   const auto own = h.version == Version::v1 ? find_v1_memory(entries) : find_unified(entries);
-  return "this process's cgroup \"" + (own ? own->path : std::string("?")) +
-         "\" is outside " + quoted(h.parent) +
+  return "this process's cgroup \"" + (own ? own->path : std::string("?")) + "\" is outside " + quoted(h.parent) +
          ", and moving a process needs write access to the cgroup.procs of the lowest cgroup "
          "above both: start tmfault inside the delegated cgroup (e.g. systemd-run --user "
          "--scope -p Delegate=yes tmfault ...) and pass a cgroup beneath it";
@@ -168,13 +165,12 @@ void enable_memory_for_children(const fs::path& dir) {
   if (has_word(read_file(dir, "cgroup.subtree_control"), "memory")) return;
   const int err = detail::try_write_file(dir, "cgroup.subtree_control", "+memory");
   if (err == 0) return;
-  if (err != EBUSY)
-    detail::throw_in("write", "cgroup.subtree_control", dir, err, delegation_hint(dir, err));
+  if (err != EBUSY) detail::throw_in("write", "cgroup.subtree_control", dir, err, delegation_hint(dir, err));
   for (const pid_t pid : detail::read_pids(dir))
     if (pid == ::getpid()) move_self_to_leaf(dir);
   if (!detail::read_pids(dir).empty())
-    throw CgroupError("cannot enable \"+memory\" in \"cgroup.subtree_control\" in " +
-                          quoted(dir) + ": other processes live in this cgroup",
+    throw CgroupError("cannot enable \"+memory\" in \"cgroup.subtree_control\" in " + quoted(dir) +
+                          ": other processes live in this cgroup",
                       "pass --cgroup-parent DIR with a delegated cgroup that has no processes");
   write_file(dir, "cgroup.subtree_control", "+memory");
 }
@@ -182,16 +178,14 @@ void enable_memory_for_children(const fs::path& dir) {
 SwapState swap_state(const fs::path& probe, Version v) {
   SwapState swap;
   swap.total_bytes = parse_swap_total(read_file("/proc", "meminfo"), read_file("/proc", "swaps"));
-  swap.limited = detail::file_exists(probe, v == Version::v1 ? "memory.memsw.limit_in_bytes"
-                                                             : "memory.swap.max");
+  swap.limited = detail::file_exists(probe, v == Version::v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
   return swap;
 }
 
 void remove_probe(const fs::path& probe) {
   // the joined child has exited, but its cgroup may still count it for a moment
   for (int i = 0; ::rmdir(probe.c_str()) != 0; ++i) {
-    if (errno != EBUSY || i == 100)
-      detail::throw_in("remove", probe.filename().string(), probe.parent_path(), errno);
+    if (errno != EBUSY || i == 100) detail::throw_in("remove", probe.filename().string(), probe.parent_path(), errno);
     ::usleep(10'000);
   }
 }
@@ -203,23 +197,18 @@ void probe_parent(Hierarchy& h) {
   const fs::path probe = h.parent / name;
   if (::mkdir(probe.c_str(), 0755) != 0 && errno != EEXIST) {
     const int err = errno;
-    throw CgroupError("cannot create " + quoted(probe) + ": " +
-                          std::system_category().message(err),
+    throw CgroupError("cannot create " + quoted(probe) + ": " + std::system_category().message(err),
                       delegation_hint(h.parent, err, h.version));
   }
-  const bool has_limit = detail::file_exists(probe, h.version == Version::v1
-                                                        ? "memory.limit_in_bytes"
-                                                        : "memory.max");
+  const bool has_limit = detail::file_exists(probe, h.version == Version::v1 ? "memory.limit_in_bytes" : "memory.max");
   const int join_err = has_limit ? detail::try_join(probe) : 0;
   h.swap = swap_state(probe, h.version);
   remove_probe(probe);
   if (!has_limit)
-    throw CgroupError("the \"memory\" controller is not enabled for children of " +
-                          quoted(h.parent),
+    throw CgroupError("the \"memory\" controller is not enabled for children of " + quoted(h.parent),
                       "enable +memory in its cgroup.subtree_control, or pass --cgroup-parent");
   if (join_err != 0)
-    throw CgroupError("cannot move a process into " + quoted(probe) + ": " +
-                          std::system_category().message(join_err),
+    throw CgroupError("cannot move a process into " + quoted(probe) + ": " + std::system_category().message(join_err),
                       join_hint(h, join_err));
   if (auto refusal = swap_refusal(h.swap, h.version, h.parent.string())) throw *refusal;
 }
@@ -227,9 +216,8 @@ void probe_parent(Hierarchy& h) {
 }  // namespace
 
 Hierarchy discover(const std::optional<std::filesystem::path>& parent_override) {
-  Hierarchy h = parent_override
-                    ? hierarchy_at(fs::absolute(*parent_override), fs_version(*parent_override))
-                    : own_hierarchy();
+  Hierarchy h = parent_override ? hierarchy_at(fs::absolute(*parent_override), fs_version(*parent_override))
+                                : own_hierarchy();
   if (h.version == Version::v2) enable_memory_for_children(h.parent);
   probe_parent(h);
   return h;

@@ -63,9 +63,9 @@ struct MemoryEvents {
 
 struct MemoryStats {
   std::uint64_t usage_bytes = 0;  ///< v1 memory.usage_in_bytes, v2 memory.current
-  std::uint64_t peak_bytes = 0;   ///< v1 memory.max_usage_in_bytes, v2 memory.peak (0 if absent)
-  std::uint64_t oom_kills = 0;    ///< = events.oom_kill: every OOM kill of a member, any cause
-  MemoryEvents events;            ///< v2 memory.events.local; v1 memory.failcnt + oom_control
+  std::uint64_t peak_bytes = 0;  ///< v1 memory.max_usage_in_bytes, v2 memory.peak (0 if absent)
+  std::uint64_t oom_kills = 0;  ///< = events.oom_kill: every OOM kill of a member, any cause
+  MemoryEvents events;  ///< v2 memory.events.local; v1 memory.failcnt + oom_control
   /// The kills this cgroup's own limit caused: a "container killed" is this > 0. v2: oom_kill
   /// when `oom` > 0; v1: oom_kill when failcnt > 0 or the peak reached 99% of the limit.
   std::uint64_t own_limit_oom_kills = 0;
@@ -95,9 +95,9 @@ class MemCgroup {
 
   /// Reads the counters and attributes OOM kills (own limit or elsewhere); throws CgroupError.
   MemoryStats stats() const;
-  std::uint64_t usage_bytes() const;    ///< cheap single read (for sampling)
-  std::vector<pid_t> pids() const;      ///< members (cgroup.procs)
-  void signal_all(int signo) const;     ///< kill(2) every member; ignores ESRCH
+  std::uint64_t usage_bytes() const;  ///< cheap single read (for sampling)
+  std::vector<pid_t> pids() const;  ///< members (cgroup.procs)
+  void signal_all(int signo) const;  ///< kill(2) every member; ignores ESRCH
   /// SIGKILL every member, wait (bounded, ~5 s) until empty, rmdir. Idempotent.
   void remove();
 

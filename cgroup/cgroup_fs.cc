@@ -45,8 +45,7 @@ void destroy_until(const fs::path& dir, Clock::time_point deadline) {
     signal_members(dir, SIGKILL);
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
     const int err = errno;
-    if (err != EBUSY || Clock::now() > deadline)
-      throw_in("remove", dir.filename().string(), dir.parent_path(), err);
+    if (err != EBUSY || Clock::now() > deadline) throw_in("remove", dir.filename().string(), dir.parent_path(), err);
     std::this_thread::sleep_for(kDestroyPoll);
   }
 }
@@ -57,22 +56,18 @@ std::string hint_for(int err) {
   switch (err) {
     case EACCES:
     case EPERM:
-    case EROFS:
-      return "run as root, or pass --cgroup-parent DIR with a delegated cgroup you own";
+    case EROFS: return "run as root, or pass --cgroup-parent DIR with a delegated cgroup you own";
     case ENOENT:
       return "the memory controller may not be enabled for this cgroup; "
              "pass --cgroup-parent DIR with a memory cgroup you own";
-    case EBUSY:
-      return "the cgroup still has members or child cgroups";
-    default:
-      return "check the cgroup filesystem; dmesg may say more";
+    case EBUSY: return "the cgroup still has members or child cgroups";
+    default: return "check the cgroup filesystem; dmesg may say more";
   }
 }
 
-void throw_in(std::string_view verb, std::string_view name, const fs::path& dir, int err,
-              std::string hint) {
-  throw CgroupError("cannot " + std::string(verb) + " \"" + std::string(name) + "\" in \"" +
-                        dir.string() + "\": " + std::system_category().message(err),
+void throw_in(std::string_view verb, std::string_view name, const fs::path& dir, int err, std::string hint) {
+  throw CgroupError("cannot " + std::string(verb) + " \"" + std::string(name) + "\" in \"" + dir.string() +
+                        "\": " + std::system_category().message(err),
                     hint.empty() ? hint_for(err) : std::move(hint));
 }
 
@@ -101,17 +96,12 @@ int try_write_file(const fs::path& dir, std::string_view name, std::string_view 
 }
 
 void write_file(const fs::path& dir, std::string_view name, std::string_view value) {
-  if (const int err = try_write_file(dir, name, value); err != 0)
-    throw_in("write", name, dir, err);
+  if (const int err = try_write_file(dir, name, value); err != 0) throw_in("write", name, dir, err);
 }
 
-bool file_exists(const fs::path& dir, std::string_view name) {
-  return ::access((dir / name).c_str(), F_OK) == 0;
-}
+bool file_exists(const fs::path& dir, std::string_view name) { return ::access((dir / name).c_str(), F_OK) == 0; }
 
-std::vector<pid_t> read_pids(const fs::path& dir) {
-  return parse_pid_list(read_file(dir, "cgroup.procs"));
-}
+std::vector<pid_t> read_pids(const fs::path& dir) { return parse_pid_list(read_file(dir, "cgroup.procs")); }
 
 int try_join(const fs::path& dir) {
   const std::string procs = (dir / "cgroup.procs").string();  // no allocation after fork()

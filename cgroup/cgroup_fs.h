@@ -17,8 +17,8 @@ std::string hint_for(int err);
 
 /// Throws CgroupError `cannot <verb> "<name>" in "<dir>": <strerror(err)>` with `hint`, or
 /// hint_for(err) when `hint` is empty.
-[[noreturn]] void throw_in(std::string_view verb, std::string_view name, const fs::path& dir,
-                           int err, std::string hint = {});
+[[noreturn]] void throw_in(std::string_view verb, std::string_view name, const fs::path& dir, int err,
+                           std::string hint = {});
 
 /// The whole content of dir/name; throws CgroupError (verb `read`).
 std::string read_file(const fs::path& dir, std::string_view name);

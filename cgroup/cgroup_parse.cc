@@ -71,20 +71,19 @@ std::string foreign_evidence(const OomEvidence& e) {
   std::string s = plural(e.events.oom_kill, "OOM kill") + " of members (" +
                   (v2 ? "memory.events.local" : "memory.oom_control") + " oom_kill " +
                   std::to_string(e.events.oom_kill) + ") while ";
-  if (v2)
-    s += "this cgroup's own limit never ran out (oom 0, max " + std::to_string(e.events.max) + ")";
+  if (v2) s += "this cgroup's own limit never ran out (oom 0, max " + std::to_string(e.events.max) + ")";
   else
     s += "this cgroup's usage never reached its limit (peak " + mib(e.peak_bytes) +
-         (e.limit_bytes ? " of " + mib(*e.limit_bytes) : std::string(", no limit")) +
-         ", failcnt " + std::to_string(e.events.max) + ")";
+         (e.limit_bytes ? " of " + mib(*e.limit_bytes) : std::string(", no limit")) + ", failcnt " +
+         std::to_string(e.events.max) + ")";
   bool found = false;
   for (const auto& a : e.ancestors) {
     const bool hit = a.limit_hits > 0 || (!v2 && near_limit(a.peak_bytes, a.limit_bytes));
     if (!hit) continue;
     s += "; the limit of \"" + a.dir + "\" ran out (" +
-         (v2 ? "memory.events.local oom +" + std::to_string(a.limit_hits)
-             : a.limit_hits > 0 ? "memory.failcnt +" + std::to_string(a.limit_hits)
-                                : "peak " + mib(a.peak_bytes) + " of " + mib(*a.limit_bytes)) +
+         (v2                 ? "memory.events.local oom +" + std::to_string(a.limit_hits)
+          : a.limit_hits > 0 ? "memory.failcnt +" + std::to_string(a.limit_hits)
+                             : "peak " + mib(a.peak_bytes) + " of " + mib(*a.limit_bytes)) +
          ")";
     found = true;
   }
@@ -93,8 +92,10 @@ std::string foreign_evidence(const OomEvidence& e) {
   if (e.global_oom_kills == 0)
     return s + "; no ancestor's limit was seen to run out and /proc/vmstat counted no OOM kill "
                "(see dmesg)";
-  return s + "; no ancestor's limit was seen to run out, so the machine ran out of memory (a "
-             "global OOM: /proc/vmstat oom_kill +" + std::to_string(e.global_oom_kills) + ")";
+  return s +
+         "; no ancestor's limit was seen to run out, so the machine ran out of memory (a "
+         "global OOM: /proc/vmstat oom_kill +" +
+         std::to_string(e.global_oom_kills) + ")";
 }
 
 std::optional<ProcCgroupEntry> parse_proc_cgroup_line(std::string_view line) {
@@ -176,8 +177,8 @@ std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_s
 std::optional<CgroupError> swap_refusal(const SwapState& swap, Version v, const std::string& dir) {
   if (swap.total_bytes == 0 || swap.limited) return std::nullopt;
   const std::string file = v == Version::v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
-  return CgroupError("cannot limit swap for the cgroups in \"" + dir + "\": the machine has " +
-                         mib(swap.total_bytes) + " of swap and they have no \"" + file + "\"",
+  return CgroupError("cannot limit swap for the cgroups in \"" + dir + "\": the machine has " + mib(swap.total_bytes) +
+                         " of swap and they have no \"" + file + "\"",
                      "a TaskManager would swap instead of being killed at its limit: turn swap "
                      "off (swapoff -a), or boot with swap accounting (no swapaccount=0)");
 }
@@ -188,9 +189,8 @@ bool near_limit(std::uint64_t peak, std::optional<std::uint64_t> limit) {
 
 OomAttribution attribute_oom_kills(const OomEvidence& e) {
   if (e.events.oom_kill == 0) return {};
-  const bool own_limit_ran_out = e.version == Version::v2
-                                     ? e.events.oom > 0
-                                     : e.events.max > 0 || near_limit(e.peak_bytes, e.limit_bytes);
+  const bool own_limit_ran_out = e.version == Version::v2 ? e.events.oom > 0
+                                                          : e.events.max > 0 || near_limit(e.peak_bytes, e.limit_bytes);
   if (own_limit_ran_out) return {e.events.oom_kill, ""};
   return {0, foreign_evidence(e)};
 }
@@ -217,8 +217,7 @@ bool has_word(std::string_view list, std::string_view word) {
 std::string sanitize_label(std::string_view label) {
   std::string out(label.substr(0, kMaxLabel));
   for (char& c : out) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) c = '_';
   }
   return out;

@@ -75,7 +75,7 @@ struct OomEvidence {
 /// Who caused the OOM kills of a cgroup's members.
 struct OomAttribution {
   std::uint64_t own_limit_kills = 0;  ///< MemoryStats::own_limit_oom_kills
-  std::string foreign;                ///< MemoryStats::foreign_oom_kill
+  std::string foreign;  ///< MemoryStats::foreign_oom_kill
 };
 
 /// A kill is the cgroup's own when its own limit ran out: v2 `oom` > 0 (the kernel counts the

@@ -52,8 +52,7 @@ void apply_limit(Version v, const fs::path& dir, std::uint64_t limit) {
   const std::string value = std::to_string(limit);
   if (v == Version::v1) {
     write_file(dir, "memory.limit_in_bytes", value);
-    if (file_exists(dir, "memory.memsw.limit_in_bytes"))
-      write_file(dir, "memory.memsw.limit_in_bytes", value);
+    if (file_exists(dir, "memory.memsw.limit_in_bytes")) write_file(dir, "memory.memsw.limit_in_bytes", value);
     return;
   }
   write_file(dir, "memory.max", value);
@@ -69,8 +68,8 @@ std::uint64_t read_u64(const fs::path& dir, std::string_view name) {
 
 std::uint64_t read_keyed(const fs::path& dir, std::string_view name, std::string_view key) {
   if (const auto v = parse_keyed_value(read_file(dir, name), key)) return *v;
-  throw CgroupError("cannot find \"" + std::string(key) + "\" in \"" + std::string(name) +
-                        "\" in \"" + dir.string() + "\"",
+  throw CgroupError("cannot find \"" + std::string(key) + "\" in \"" + std::string(name) + "\" in \"" + dir.string() +
+                        "\"",
                     "the kernel is too old (the oom_kill counter needs Linux 4.13 or newer)");
 }
 
@@ -85,9 +84,8 @@ std::optional<std::uint64_t> read_limit(Version v, const fs::path& dir) {
 // memory.events says the same), v1 memory.failcnt + memory.oom_control.
 MemoryEvents own_events(Version v, const fs::path& dir) {
   if (v == Version::v2)
-    return parse_memory_events(read_file(dir, file_exists(dir, "memory.events.local")
-                                                  ? "memory.events.local"
-                                                  : "memory.events"));
+    return parse_memory_events(read_file(dir, file_exists(dir, "memory.events.local") ? "memory.events.local"
+                                                                                      : "memory.events"));
   MemoryEvents e;
   e.max = read_u64(dir, "memory.failcnt");
   e.oom_kill = read_keyed(dir, "memory.oom_control", "oom_kill");
@@ -98,8 +96,7 @@ MemoryEvents own_events(Version v, const fs::path& dir) {
 std::vector<std::pair<fs::path, MemoryEvents>> ancestors_of(Version v, const fs::path& dir) {
   std::vector<std::pair<fs::path, MemoryEvents>> out;
   const char* counter = v == Version::v1 ? "memory.failcnt" : "memory.events";
-  for (fs::path p = dir.parent_path(); p != p.parent_path() && file_exists(p, counter);
-       p = p.parent_path()) {
+  for (fs::path p = dir.parent_path(); p != p.parent_path() && file_exists(p, counter); p = p.parent_path()) {
     try {
       out.emplace_back(p, own_events(v, p));
     } catch (const CgroupError&) {
@@ -183,8 +180,7 @@ MemoryStats MemCgroup::stats() const {
     s.peak_bytes = file_exists(dir_, "memory.peak") ? read_u64(dir_, "memory.peak") : 0;
   }
   e.peak_bytes = s.peak_bytes;
-  for (const auto& [dir, start] : ancestors_at_start_)
-    e.ancestors.push_back(ancestor(hierarchy_.version, dir, start));
+  for (const auto& [dir, start] : ancestors_at_start_) e.ancestors.push_back(ancestor(hierarchy_.version, dir, start));
   e.global_oom_kills = since(global_oom_kills(), global_oom_kills_at_start_);
   const OomAttribution a = attribute_oom_kills(e);
   s.events = e.events;
@@ -195,8 +191,7 @@ MemoryStats MemCgroup::stats() const {
 }
 
 std::uint64_t MemCgroup::usage_bytes() const {
-  return read_u64(dir_, hierarchy_.version == Version::v1 ? "memory.usage_in_bytes"
-                                                          : "memory.current");
+  return read_u64(dir_, hierarchy_.version == Version::v1 ? "memory.usage_in_bytes" : "memory.current");
 }
 
 std::vector<pid_t> MemCgroup::pids() const { return detail::read_pids(dir_); }

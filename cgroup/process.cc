@@ -26,8 +26,8 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,9 +70,7 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::system_error(errno, std::system_category(), what);
-}
+[[noreturn]] void throw_errno(const std::string& what) { throw std::system_error(errno, std::system_category(), what); }
 
 // Our fds stay above 0..2, so dup2 onto stdio in the child can never clobber one another.
 UniqueFd above_stdio(int fd, const char* what) {
@@ -165,8 +163,7 @@ struct ChildSetup : bp::extend::handler {
     if (::setpgid(0, 0) != 0) fail(exec, kSetupStage);
     if (join_procs && !join_cgroup(join_procs)) fail(exec, kJoinStage);
     if (cwd && ::chdir(cwd) != 0) fail(exec, kChdirStage);
-    if (!move_fd(stdin_fd, 0) || !move_fd(stdout_fd, 1) || !move_fd(stderr_fd, 2))
-      fail(exec, kSetupStage);
+    if (!move_fd(stdin_fd, 0) || !move_fd(stdout_fd, 1) || !move_fd(stderr_fd, 2)) fail(exec, kSetupStage);
     // Best effort (Linux 5.11+): fds leaked by other threads without O_CLOEXEC close at exec.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   }
@@ -174,8 +171,7 @@ struct ChildSetup : bp::extend::handler {
   // set_error only writes Boost's error pipe; the executor would execve anyway, hence _exit.
   template <class Executor>
   [[noreturn]] static void fail(Executor& exec, Stage stage) {
-    exec.set_error(std::error_code((stage << kStageShift) | errno, std::system_category()),
-                   "tmfault child setup");
+    exec.set_error(std::error_code((stage << kStageShift) | errno, std::system_category()), "tmfault child setup");
     ::_exit(kChildFailExit);
   }
 };
@@ -298,8 +294,7 @@ void Process::Impl::try_reap() {
   }
   if (r < 0 && errno != EINTR) {
     reaped = true;  // ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN?): status unknown
-    error = std::make_exception_ptr(std::system_error(errno, std::system_category(),
-                                                      "cannot wait for the child"));
+    error = std::make_exception_ptr(std::system_error(errno, std::system_category(), "cannot wait for the child"));
   }
 }
 
@@ -315,11 +310,9 @@ std::optional<int> Process::Impl::result() {
 }
 
 std::unique_ptr<Process> Process::start(const LaunchSpec& spec, LineSink out, LineSink err) {
-  if (!spec.exe.is_absolute())
-    throw std::invalid_argument("exe \"" + spec.exe.string() + "\" is not an absolute path");
+  if (!spec.exe.is_absolute()) throw std::invalid_argument("exe \"" + spec.exe.string() + "\" is not an absolute path");
   Pipe out_pipe = make_pipe(), err_pipe = make_pipe();
-  UniqueFd null =
-      above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC), "cannot open \"/dev/null\"");
+  UniqueFd null = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC), "cannot open \"/dev/null\"");
   EnvBlock env(spec.env);
   const std::string join = spec.join_procs ? spec.join_procs->string() : std::string();
   const std::string cwd = spec.cwd.string();

@@ -33,14 +33,12 @@ class Error : public std::runtime_error {
 
 /// Bad input from the user (a flag, a file they named): exit 2.
 struct UsageError : Error {
-  explicit UsageError(const std::string& what, std::string hint = {})
-      : Error(ExitCode::usage, what, std::move(hint)) {}
+  explicit UsageError(const std::string& what, std::string hint = {}) : Error(ExitCode::usage, what, std::move(hint)) {}
 };
 
 /// The environment cannot run the suite (java, Flink, cgroups, out/): exit 3.
 struct EnvironmentError : Error {
-  EnvironmentError(const std::string& what, std::string hint)
-      : Error(ExitCode::environment, what, std::move(hint)) {}
+  EnvironmentError(const std::string& what, std::string hint) : Error(ExitCode::environment, what, std::move(hint)) {}
 };
 
 }  // namespace tmfault

@@ -104,18 +104,16 @@ struct VariantPlan {
 /// JobManager: heap, off-heap, metaspace, overhead).
 struct MemoryBreakdown {
   Role role = Role::taskmanager;
-  std::uint64_t framework_heap = 0, task_heap = 0, framework_off_heap = 0, task_off_heap = 0,
-                managed = 0, network = 0, jvm_metaspace = 0, jvm_overhead = 0;
+  std::uint64_t framework_heap = 0, task_heap = 0, framework_off_heap = 0, task_off_heap = 0, managed = 0, network = 0,
+                jvm_metaspace = 0, jvm_overhead = 0;
   std::uint64_t jm_heap = 0, jm_off_heap = 0;  ///< a JobManager's JVM heap and off-heap
-  std::vector<std::string> jvm_args;      ///< line 1: -Xmx.. -Xms.. -XX:MaxDirectMemorySize=.. -XX:MaxMetaspaceSize=..
+  std::vector<std::string> jvm_args;  ///< line 1: -Xmx.. -Xms.. -XX:MaxDirectMemorySize=.. -XX:MaxMetaspaceSize=..
   std::vector<std::string> dynamic_args;  ///< line 2 split into argv: -D, key=value, ...
   bool jobmanager() const { return role == Role::jobmanager; }
   std::uint64_t jvm_heap() const { return jobmanager() ? jm_heap : framework_heap + task_heap; }
   /// The direct memory budget: -XX:MaxDirectMemorySize for a TaskManager; a JobManager's
   /// off-heap (its direct limit only with jobmanager.memory.enable-jvm-direct-memory-limit).
-  std::uint64_t jvm_direct() const {
-    return jobmanager() ? jm_off_heap : framework_off_heap + task_off_heap + network;
-  }
+  std::uint64_t jvm_direct() const { return jobmanager() ? jm_off_heap : framework_off_heap + task_off_heap + network; }
   std::uint64_t total_flink() const {
     return jobmanager() ? jm_heap + jm_off_heap
                         : framework_heap + task_heap + framework_off_heap + task_off_heap + managed + network;
@@ -158,7 +156,7 @@ inline std::span<const MemoryPart> memory_parts(Role role) {
 /// How a process ended, decoded from a raw wait status.
 struct ExitStatus {
   bool signaled = false;
-  int code = 0;    ///< exit code, or the signal number when signaled
+  int code = 0;  ///< exit code, or the signal number when signaled
   int shell_code() const { return signaled ? 128 + code : code; }
 };
 
@@ -167,7 +165,7 @@ struct SymptomHit {
   Symptom symptom = Symptom::healthy;
   std::string source;  ///< "tm", "jm", "derive", "job"
   std::string line;
-  Millis at{0};        ///< since the variant started
+  Millis at{0};  ///< since the variant started
 };
 
 struct MemorySample {
@@ -214,9 +212,9 @@ inline constexpr PoolField kPoolFields[] = {
 /// One job submitted to a session JobManager (a scenario with submissions > 1 has several).
 struct SubmittedJob {
   std::string id;
-  Millis at{0};                  ///< when it was submitted, since the variant began
-  std::string state;             ///< its last state seen over REST ("" = none seen)
-  std::optional<Millis> ended;   ///< when it was seen final
+  Millis at{0};  ///< when it was submitted, since the variant began
+  std::string state;  ///< its last state seen over REST ("" = none seen)
+  std::optional<Millis> ended;  ///< when it was seen final
 };
 
 /// Milestones of one run, each since the variant started (nullopt: not reached).
@@ -229,32 +227,32 @@ struct Timings {
 
 /// Everything observed while running one variant. Filled by the runner; read by check().
 struct Observation {
-  std::string harness_error;           ///< non-empty: the harness or environment failed
+  std::string harness_error;  ///< non-empty: the harness or environment failed
   bool derive_ok = false;
-  std::string derive_output;           ///< BashJavaUtils output when it failed (or its log)
+  std::string derive_output;  ///< BashJavaUtils output when it failed (or its log)
   std::optional<MemoryBreakdown> memory;  ///< the subject's, as Flink derived it
   std::optional<std::uint64_t> cgroup_limit_bytes;  ///< the subject's container
-  std::optional<ExitStatus> tm_exit;   ///< nullopt: the TM was alive when the run ended
-  std::optional<ExitStatus> jm_exit;   ///< nullopt: the JM was alive when the run ended
-  bool tm_started = false;             ///< the subject was started (the name is format 1's)
-  std::uint64_t oom_kills = 0;         ///< kills by the subject's own cgroup limit
-  std::string foreign_oom_kill;        ///< a process OOM-killed by something else than its own
-                                       ///< cgroup's limit (the machine, a parent): the evidence
-  std::uint64_t peak_bytes = 0;        ///< the subject cgroup's peak usage
+  std::optional<ExitStatus> tm_exit;  ///< nullopt: the TM was alive when the run ended
+  std::optional<ExitStatus> jm_exit;  ///< nullopt: the JM was alive when the run ended
+  bool tm_started = false;  ///< the subject was started (the name is format 1's)
+  std::uint64_t oom_kills = 0;  ///< kills by the subject's own cgroup limit
+  std::string foreign_oom_kill;  ///< a process OOM-killed by something else than its own
+                                 ///< cgroup's limit (the machine, a parent): the evidence
+  std::uint64_t peak_bytes = 0;  ///< the subject cgroup's peak usage
   std::vector<SymptomHit> hits;
-  std::string job_state;               ///< from JM REST: FINISHED, FAILED, ... ("" = no job seen)
-  std::string job_failure;             ///< the job's root exception (first lines)
+  std::string job_state;  ///< from JM REST: FINISHED, FAILED, ... ("" = no job seen)
+  std::string job_failure;  ///< the job's root exception (first lines)
   bool timed_out = false;
   bool interrupted = false;
   Timings timings;
   std::vector<MemorySample> samples;
-  std::vector<PoolSample> usage;      ///< the subject's pools over time (Flink's metrics)
-  std::vector<SubmittedJob> jobs;     ///< the jobs submitted to a session JobManager, in order
+  std::vector<PoolSample> usage;  ///< the subject's pools over time (Flink's metrics)
+  std::vector<SubmittedJob> jobs;  ///< the jobs submitted to a session JobManager, in order
   /// The subject's line saying an OutOfMemoryError struck while log4j logged an exception: its
   /// error may be in no log line ("" when none).
   std::string oom_while_logging;
   std::map<std::string, std::string> ports;  ///< option key -> port picked at launch
-  std::vector<std::string> notes;            ///< what the harness had to do (e.g. a retry)
+  std::vector<std::string> notes;  ///< what the harness had to do (e.g. a retry)
   /// CPU time (user + system) of each process of the run: "derive" (BashJavaUtils for the
   /// subject), "derive-tm" (for a TaskManager not under test), "jm", "tm".
   std::map<std::string, Millis> cpu;
@@ -266,7 +264,7 @@ struct Verdict {
   Outcome outcome = Outcome::error;
   Symptom observed = Symptom::healthy;
   bool observed_known = false;  ///< false: nothing classifiable was observed
-  std::string reason;           ///< one line: why this verdict
+  std::string reason;  ///< one line: why this verdict
 };
 
 /// One stored run of one variant: what was planned, seen and concluded.
@@ -285,13 +283,13 @@ namespace tmfault {
 /// One invocation of `tmfault run`: every record plus what identifies the run.
 /// The host a suite ran on, as far as its verdicts depend on it.
 struct HostFacts {
-  std::string cgroup;              ///< "v1" or "v2" ("" when unknown: an old results file)
-  std::uint64_t swap_bytes = 0;    ///< the machine's swap
-  bool swap_limited = false;       ///< every cgroup of a run had swap limited to 0
+  std::string cgroup;  ///< "v1" or "v2" ("" when unknown: an old results file)
+  std::uint64_t swap_bytes = 0;  ///< the machine's swap
+  bool swap_limited = false;  ///< every cgroup of a run had swap limited to 0
 };
 
 struct SuiteResult {
-  std::string started_at;     ///< UTC, ISO 8601
+  std::string started_at;  ///< UTC, ISO 8601
   std::string flink_version;
   std::string tmfault_version;
   HostFacts host;

@@ -15,10 +15,9 @@ enum class Symptom {
   container_killed,   ///< kernel OOM kill: SIGKILL + cgroup oom_kill, no Java error
 };
 
-inline constexpr Symptom kAllSymptoms[] = {
-    Symptom::healthy,       Symptom::illegal_config,  Symptom::oom_heap,
-    Symptom::oom_direct,    Symptom::oom_metaspace,   Symptom::network_buffers,
-    Symptom::container_killed};
+inline constexpr Symptom kAllSymptoms[] = {Symptom::healthy,         Symptom::illegal_config, Symptom::oom_heap,
+                                           Symptom::oom_direct,      Symptom::oom_metaspace,  Symptom::network_buffers,
+                                           Symptom::container_killed};
 
 /// The scenario-file spelling: "healthy", "illegal-config", "oom-heap", ...
 std::string_view symptom_name(Symptom s);

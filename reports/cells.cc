@@ -28,15 +28,12 @@ Cell remedy_cell(const RunRecord& r) {
           known && r.verdict.outcome == Outcome::pass ? CellKind::finding : CellKind::bad};
 }
 
-Cell doc_cell(const RunRecord& r) {
-  return r.plan.kind == VariantKind::faulty ? symptom_cell(r) : remedy_cell(r);
-}
+Cell doc_cell(const RunRecord& r) { return r.plan.kind == VariantKind::faulty ? symptom_cell(r) : remedy_cell(r); }
 
 std::vector<std::string> doc_sections(const SuiteResult& s) {
   std::vector<std::string> sections;
   for (const RunRecord& r : s.records)
-    if (std::find(sections.begin(), sections.end(), r.plan.doc) == sections.end())
-      sections.push_back(r.plan.doc);
+    if (std::find(sections.begin(), sections.end(), r.plan.doc) == sections.end()) sections.push_back(r.plan.doc);
   return sections;
 }
 
@@ -47,8 +44,7 @@ const RunRecord* faulty_of(const SuiteResult& s, const RunRecord& r) {
 }
 
 bool is_finding(const RunRecord& r) {
-  return r.plan.kind == VariantKind::remedy && r.verdict.observed_known &&
-         r.verdict.observed != Symptom::healthy;
+  return r.plan.kind == VariantKind::remedy && r.verdict.observed_known && r.verdict.observed != Symptom::healthy;
 }
 
 bool is_beyond_the_guide(const RunRecord& r) {
@@ -78,8 +74,8 @@ std::string breakdown_row(const Observation& o) {
     bool limited = std::any_of(m.jvm_args.begin(), m.jvm_args.end(),
                                [](const std::string& f) { return f.starts_with("-XX:MaxDirectMemorySize="); });
     return fmt::format("heap {}, off-heap {} (direct limit {}), metaspace {}, overhead {} = process {}", mib(m.jm_heap),
-                       mib(m.jm_off_heap), limited ? "on" : "off: the JDK's default, the max heap", mib(m.jvm_metaspace),
-                       mib(m.jvm_overhead), mib(m.total_process()));
+                       mib(m.jm_off_heap), limited ? "on" : "off: the JDK's default, the max heap",
+                       mib(m.jvm_metaspace), mib(m.jvm_overhead), mib(m.total_process()));
   }
   return fmt::format("heap {} (fw {} + task {}), direct {} (fw {} + task {} + net {}), managed {}, "
                      "metaspace {}, overhead {} = process {}",
@@ -89,8 +85,7 @@ std::string breakdown_row(const Observation& o) {
 }
 
 const SymptomHit* first_hit(const Observation& o) {
-  auto it = std::min_element(o.hits.begin(), o.hits.end(),
-                             [](const auto& a, const auto& b) { return a.at < b.at; });
+  auto it = std::min_element(o.hits.begin(), o.hits.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
   return it == o.hits.end() ? nullptr : &*it;
 }
 

@@ -28,9 +28,9 @@ std::string claim_result(const DocClaim& c, bool with_results) {
 /// "  advice   TaskManager: \"...\"\n           tested by heap-space/x" (the unit whole: it is what doc-check read).
 std::string advice_line(const DocAdviceCheck& a) {
   std::string who = a.advice.process ? std::string(role_name(*a.advice.process)) : "either process";
-  std::string by = a.tested_by.empty() ? "UNTESTED: no remedy" + (a.advice.process ? " of a " + who + " scenario" : "") +
-                                             " quotes it"
-                                       : "tested by ";
+  std::string by = a.tested_by.empty()
+                       ? "UNTESTED: no remedy" + (a.advice.process ? " of a " + who + " scenario" : "") + " quotes it"
+                       : "tested by ";
   for (std::size_t i = 0; i < a.tested_by.size(); ++i) by += (i ? ", " : "") + printable_text(a.tested_by[i]);
   return fmt::format("  advice   {}: \"{}\"\n           {}\n", who, printable_text(a.advice.text), by);
 }

@@ -83,9 +83,8 @@ std::string valid_utf8(std::string_view s) {
 std::string printable_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  each_step(s, [&](std::string_view bytes, bool ok, char32_t cp) {
-    out += ok && !forbidden(cp) ? bytes : kReplacement;
-  });
+  each_step(s,
+            [&](std::string_view bytes, bool ok, char32_t cp) { out += ok && !forbidden(cp) ? bytes : kReplacement; });
   return out;
 }
 

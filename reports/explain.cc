@@ -64,7 +64,8 @@ void table(std::string& out, const MemoryBreakdown* base, const MemoryBreakdown&
       continue;
     }
     std::uint64_t b = r.get(*base);
-    std::string change = count ? (b == v ? "" : fmt::format("{:+}", static_cast<long long>(v) - static_cast<long long>(b)))
+    std::string change = count ? (b == v ? ""
+                                         : fmt::format("{:+}", static_cast<long long>(v) - static_cast<long long>(b)))
                                : delta(b, v);
     std::string line = fmt::format("    {:<24} {:>9} {:>9} {:>9}", r.name, show(b), show(v), change);
     line.erase(line.find_last_not_of(' ') + 1);

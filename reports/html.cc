@@ -62,8 +62,8 @@ std::string header(const SuiteResult& s) {
       "<span>wall <b>{}</b></span><span>{} variants</span><span>tmfault {}</span></div>\n"
       "<p><span class=\"badge pass\">{} passed</span> <span class=\"badge fail\">{} failed</span> "
       "<span class=\"badge error\">{} error{}</span></p>\n",
-      h(s.flink_version), h(s.started_at), seconds(s.wall), s.records.size(), h(s.tmfault_version),
-      c[Outcome::pass], c[Outcome::fail], c[Outcome::error], c[Outcome::error] == 1 ? "" : "s");
+      h(s.flink_version), h(s.started_at), seconds(s.wall), s.records.size(), h(s.tmfault_version), c[Outcome::pass],
+      c[Outcome::fail], c[Outcome::error], c[Outcome::error] == 1 ? "" : "s");
   if (s.interrupted) out += "<p class=\"banner\">This run was interrupted: some variants did not run.</p>\n";
   return out + "</header>\n";
 }
@@ -75,23 +75,22 @@ std::string doc_row(const RunRecord& r) {
   std::string quote = r.plan.quote.empty() ? "" : fmt::format("<q>{}</q>", h(r.plan.quote));
   return fmt::format("<tr><td class=\"kind\">{}</td><td><a href=\"#{}\">{}</a>{}</td><td class=\"cell {}\">{}</td>"
                      "<td class=\"note\">{}</td></tr>\n",
-                     faulty ? "symptom" : "remedy", anchor(r.plan), h(faulty ? r.plan.scenario_id : r.plan.name),
-                     quote, css_class(cell.kind), h(cell.text), note);
+                     faulty ? "symptom" : "remedy", anchor(r.plan), h(faulty ? r.plan.scenario_id : r.plan.name), quote,
+                     css_class(cell.kind), h(cell.text), note);
 }
 
 /// Same rows and words as the terminal's doc-accuracy table.
 std::string doc_table(const SuiteResult& s) {
-  std::string out =
-      "<section id=\"doc\">\n<h2>Doc accuracy <small>does each symptom reproduce, does "
-      "each remedy help?</small></h2>\n<table class=\"doc\">\n<thead><tr><th>claim</th><th>scenario / "
-      "remedy</th><th>result</th><th></th></tr></thead>\n<tbody>\n";
+  std::string out = "<section id=\"doc\">\n<h2>Doc accuracy <small>does each symptom reproduce, does "
+                    "each remedy help?</small></h2>\n<table class=\"doc\">\n<thead><tr><th>claim</th><th>scenario / "
+                    "remedy</th><th>result</th><th></th></tr></thead>\n<tbody>\n";
   for (const std::string& doc : doc_sections(s)) {
     bool first = true;
     for (const RunRecord& r : s.records) {
       if (r.plan.doc != doc) continue;
       if (first)
-        out += fmt::format("<tr class=\"section\"><th colspan=\"4\">{}<code>{}</code></th></tr>\n",
-                           h(r.plan.title), h(doc)),
+        out += fmt::format("<tr class=\"section\"><th colspan=\"4\">{}<code>{}</code></th></tr>\n", h(r.plan.title),
+                           h(doc)),
             first = false;
       out += doc_row(r);
     }
@@ -112,18 +111,20 @@ std::string beyond_the_guide(const SuiteResult& s) {
                         h(beyond_the_guide_summary(r)), source,
                         r.plan.why.empty() ? "" : fmt::format("<br>why: {}", h(r.plan.why)),
                         pools_line(r.observation).empty() ? ""
-                                                         : fmt::format("<br>pools: {}", h(pools_line(r.observation))));
+                                                          : fmt::format("<br>pools: {}", h(pools_line(r.observation))));
   }
   std::string resubmitted;
   for (const RunRecord& r : s.records)
     if (std::string line = resubmission_line(r); !line.empty())
-      resubmitted += fmt::format("<li><a href=\"#{}\">{}</a>: {}</li>\n", anchor(r.plan), h(variant_id(r.plan)), h(line));
+      resubmitted += fmt::format("<li><a href=\"#{}\">{}</a>: {}</li>\n", anchor(r.plan), h(variant_id(r.plan)),
+                                 h(line));
   if (!resubmitted.empty())
     rows += "<li>Resubmissions (one TaskManager, the job submitted again each time it finished):<ul>\n" + resubmitted +
             "</ul></li>\n";
   if (rows.empty()) return "";
   return "<section id=\"beyond\">\n<h2>What the guide does not say <small>remedies from other pages, and the "
-         "guide's remedies that did not resolve</small></h2>\n<ul class=\"beyond\">\n" + rows + "</ul>\n</section>\n";
+         "guide's remedies that did not resolve</small></h2>\n<ul class=\"beyond\">\n" +
+         rows + "</ul>\n</section>\n";
 }
 
 std::string describe_tm(const Observation& o) {
@@ -179,9 +180,7 @@ const MemRow kMemRows[] = {
     {"total process", [](const MemoryBreakdown& m) { return m.total_process(); }, true},
 };
 
-std::string size_cell(const std::optional<MemoryBreakdown>& m, const MemRow& row) {
-  return m ? mib(row.get(*m)) : "-";
-}
+std::string size_cell(const std::optional<MemoryBreakdown>& m, const MemRow& row) { return m ? mib(row.get(*m)) : "-"; }
 
 std::string delta(std::uint64_t before, std::uint64_t after) {
   if (before == after) return "";

@@ -41,16 +41,22 @@ ordered_json exit_json(const std::optional<ExitStatus>& e) {
 }
 
 ordered_json plan_json(const VariantPlan& p) {
-  return {{"scenario", p.scenario_id},   {"variant", p.variant},
-          {"name", p.name},              {"kind", p.kind == VariantKind::faulty ? "faulty" : "remedy"},
+  return {{"scenario", p.scenario_id},
+          {"variant", p.variant},
+          {"name", p.name},
+          {"kind", p.kind == VariantKind::faulty ? "faulty" : "remedy"},
           {"subject", role_name(p.subject)},
-          {"doc", p.doc},                {"title", p.title},
-          {"expect", symptom_name(p.expect)}, {"expect_mentions", p.expect_mentions},
+          {"doc", p.doc},
+          {"title", p.title},
+          {"expect", symptom_name(p.expect)},
+          {"expect_mentions", p.expect_mentions},
           {"why", p.why},
           {"source", p.source},
           {"quote", p.quote},
-          {"changed", options_json(p.changed)}, {"taskmanager", options_json(p.options)},
-          {"workload", p.workload},      {"workload_class", p.workload_class},
+          {"changed", options_json(p.changed)},
+          {"taskmanager", options_json(p.options)},
+          {"workload", p.workload},
+          {"workload_class", p.workload_class},
           {"workload_args", p.workload_args},
           {"cgroup_limit_bytes", p.cgroup_limit_bytes ? ordered_json(*p.cgroup_limit_bytes) : ordered_json(nullptr)},
           {"timeout_ms", p.timeout.count()},
@@ -60,8 +66,8 @@ ordered_json plan_json(const VariantPlan& p) {
 ordered_json observation_json(const Observation& o) {
   ordered_json hits = ordered_json::array();
   for (const auto& h : o.hits)
-    hits.push_back({{"symptom", symptom_name(h.symptom)}, {"source", h.source},
-                    {"at_ms", h.at.count()}, {"line", h.line}});
+    hits.push_back(
+        {{"symptom", symptom_name(h.symptom)}, {"source", h.source}, {"at_ms", h.at.count()}, {"line", h.line}});
   ordered_json samples = ordered_json::array();
   for (const auto& s : o.samples) samples.push_back({s.at.count(), s.usage_bytes});
   ordered_json usage = ordered_json::array();
@@ -91,11 +97,17 @@ ordered_json observation_json(const Observation& o) {
           {"timed_out", o.timed_out},
           {"interrupted", o.interrupted},
           {"hits", hits},
-          {"timings_ms", {{"derived", opt_ms(t.derived)}, {"jm_ready", opt_ms(t.jm_ready)}, {"job_submitted", opt_ms(t.job_submitted)},
-                          {"tm_registered", opt_ms(t.tm_registered)}, {"job_running", opt_ms(t.job_running)},
-                          {"job_ended", opt_ms(t.job_ended)}, {"first_symptom", opt_ms(t.first_symptom)},
-                          {"subject_exited", opt_ms(t.subject_exited)}, {"deadline", opt_ms(t.deadline)},
-                          {"total", t.total.count()}}},
+          {"timings_ms",
+           {{"derived", opt_ms(t.derived)},
+            {"jm_ready", opt_ms(t.jm_ready)},
+            {"job_submitted", opt_ms(t.job_submitted)},
+            {"tm_registered", opt_ms(t.tm_registered)},
+            {"job_running", opt_ms(t.job_running)},
+            {"job_ended", opt_ms(t.job_ended)},
+            {"first_symptom", opt_ms(t.first_symptom)},
+            {"subject_exited", opt_ms(t.subject_exited)},
+            {"deadline", opt_ms(t.deadline)},
+            {"total", t.total.count()}}},
           {"ports", o.ports},
           {"notes", o.notes},
           {"cpu_ms", cpu_json(o.cpu)},
@@ -108,10 +120,11 @@ ordered_json observation_json(const Observation& o) {
 ordered_json record(const RunRecord& r) {
   return {{"plan", plan_json(r.plan)},
           {"observation", observation_json(r.observation)},
-          {"verdict", {{"outcome", outcome_name(r.verdict.outcome)},
-                       {"observed", r.verdict.observed_known ? ordered_json(symptom_name(r.verdict.observed))
-                                                             : ordered_json(nullptr)},
-                       {"reason", r.verdict.reason}}},
+          {"verdict",
+           {{"outcome", outcome_name(r.verdict.outcome)},
+            {"observed",
+             r.verdict.observed_known ? ordered_json(symptom_name(r.verdict.observed)) : ordered_json(nullptr)},
+            {"reason", r.verdict.reason}}},
           {"reproduce", r.reproduce},
           {"dir", r.dir.string()}};
 }
@@ -134,15 +147,15 @@ std::string record_json(const RunRecord& r) {
 std::string suite_json(const SuiteResult& s) {
   ordered_json records = ordered_json::array();
   for (const auto& r : s.records) records.push_back(record(r));
-  ordered_json j = {{"format", "tmfault-suite/1"},
-                    {"started_at", s.started_at},
-                    {"flink_version", s.flink_version},
-                    {"tmfault_version", s.tmfault_version},
-                    {"host", {{"cgroup", s.host.cgroup}, {"swap_bytes", s.host.swap_bytes},
-                              {"swap_limited", s.host.swap_limited}}},
-                    {"wall_ms", s.wall.count()},
-                    {"interrupted", s.interrupted},
-                    {"records", records}};
+  ordered_json j = {
+      {"format", "tmfault-suite/1"},
+      {"started_at", s.started_at},
+      {"flink_version", s.flink_version},
+      {"tmfault_version", s.tmfault_version},
+      {"host", {{"cgroup", s.host.cgroup}, {"swap_bytes", s.host.swap_bytes}, {"swap_limited", s.host.swap_limited}}},
+      {"wall_ms", s.wall.count()},
+      {"interrupted", s.interrupted},
+      {"records", records}};
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -46,9 +46,7 @@ class Node {
     const ordered_json& obj = want(j_->is_object(), "an object");
     for (auto it = obj.begin(); it != obj.end(); ++it) f(it.key(), Node(*it, child(it.key())));
   }
-  [[noreturn]] void fail(std::string_view what) const {
-    throw ReadError(fmt::format("{}: {}", where(), what));
-  }
+  [[noreturn]] void fail(std::string_view what) const { throw ReadError(fmt::format("{}: {}", where(), what)); }
 
  private:
   std::string where() const { return path_.empty() ? "results" : path_; }

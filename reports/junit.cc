@@ -52,13 +52,16 @@ std::string property(std::string_view name, std::string_view value) {
 /// The body of <failure>/<error>: what was expected and seen, and the memory before/after.
 std::string failure_body(const SuiteResult& s, const RunRecord& r) {
   std::string seen = r.verdict.observed_known ? std::string(symptom_name(r.verdict.observed)) : "nothing known";
-  std::string out = fmt::format("{}\nexpected: {}\nobserved: {}\n", r.verdict.reason, symptom_name(r.plan.expect), seen);
+  std::string out = fmt::format("{}\nexpected: {}\nobserved: {}\n", r.verdict.reason, symptom_name(r.plan.expect),
+                                seen);
   if (!r.plan.why.empty()) out += fmt::format("why (scenario): {}\n", r.plan.why);
   for (const auto& [k, v] : r.plan.changed) out += fmt::format("changed: {} = {}\n", k, v);
   const RunRecord* f = faulty_of(s, r);
-  if (f && f != &r) out += fmt::format("before: {}\nafter:  {}\n", breakdown_row(f->observation), breakdown_row(r.observation));
+  if (f && f != &r)
+    out += fmt::format("before: {}\nafter:  {}\n", breakdown_row(f->observation), breakdown_row(r.observation));
   else out += fmt::format("memory: {}\n", breakdown_row(r.observation));
-  if (!r.observation.job_failure.empty()) out += fmt::format("job {}: {}\n", r.observation.job_state, head_lines(r.observation.job_failure, 12));
+  if (!r.observation.job_failure.empty())
+    out += fmt::format("job {}: {}\n", r.observation.job_state, head_lines(r.observation.job_failure, 12));
   out += fmt::format("logs: {}\n", r.dir.string());
   return out;
 }

@@ -42,8 +42,8 @@ std::string cut(const std::string& s, std::size_t width) {
 
 }  // namespace
 
-std::string progress_line(const std::vector<ActiveRun>& active, std::size_t done, std::size_t total,
-                          Millis elapsed, std::size_t width) {
+std::string progress_line(const std::vector<ActiveRun>& active, std::size_t done, std::size_t total, Millis elapsed,
+                          std::size_t width) {
   std::string out = fmt::format("[{}/{} done, {}]", done, total, clock(elapsed));
   for (std::size_t i = 0; i < active.size(); ++i) out += (i ? " | " : " ") + one(active[i]);
   return cut(out, width);

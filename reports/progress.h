@@ -19,7 +19,7 @@ struct ActiveRun {
 
 /// "[3/16 done, 1m02s] heap-space/faulty 12.3s 352m/1024m | metaspace/faulty 3.1s", cut to
 /// `width` columns (no newline, no escape sequences: the caller clears and redraws).
-std::string progress_line(const std::vector<ActiveRun>& active, std::size_t done, std::size_t total,
-                          Millis elapsed, std::size_t width);
+std::string progress_line(const std::vector<ActiveRun>& active, std::size_t done, std::size_t total, Millis elapsed,
+                          std::size_t width);
 
 }  // namespace tmfault::reports

@@ -4,8 +4,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "model/doc.h"
 #include "model/error.h"

@@ -28,9 +28,8 @@ void check_same(const std::vector<SuiteResult>& parts, const std::vector<std::st
       throw MergeError(fmt::format("cannot merge: '{}' ran Flink {} but '{}' ran Flink {}", label(names, i),
                                    parts[i].flink_version, label(names, 0), parts[0].flink_version));
     if (parts[i].tmfault_version != parts[0].tmfault_version)
-      throw MergeError(fmt::format("cannot merge: '{}' is from tmfault {} but '{}' from tmfault {}",
-                                   label(names, i), parts[i].tmfault_version, label(names, 0),
-                                   parts[0].tmfault_version));
+      throw MergeError(fmt::format("cannot merge: '{}' is from tmfault {} but '{}' from tmfault {}", label(names, i),
+                                   parts[i].tmfault_version, label(names, 0), parts[0].tmfault_version));
   }
 }
 
@@ -58,8 +57,7 @@ std::vector<VariantPlan> select_shard(const std::vector<VariantPlan>& plans, Sha
     return std::tie(plans[a].scenario_id, plans[a].variant) < std::tie(plans[b].scenario_id, plans[b].variant);
   });
   std::vector<bool> mine(plans.size(), false);
-  for (std::size_t i = 0; i < order.size(); ++i)
-    mine[order[i]] = static_cast<int>(i % shard.count) + 1 == shard.index;
+  for (std::size_t i = 0; i < order.size(); ++i) mine[order[i]] = static_cast<int>(i % shard.count) + 1 == shard.index;
   std::vector<VariantPlan> out;
   for (std::size_t i = 0; i < plans.size(); ++i)
     if (mine[i]) out.push_back(plans[i]);

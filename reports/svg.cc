@@ -48,7 +48,8 @@ std::uint64_t max_bytes(const Observation& o) {
 }
 
 void y_axis(std::string& out, Scale& sc, std::uint64_t max) {
-  double step = nice_step(static_cast<double>(max) * 1.04 / kMiB, {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192}, 6) * kMiB;
+  double step = nice_step(static_cast<double>(max) * 1.04 / kMiB, {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192}, 6) *
+                kMiB;
   sc.y_max_bytes = std::ceil(static_cast<double>(max) * 1.04 / step) * step;
   for (double b = 0; b <= sc.y_max_bytes + 1; b += step)
     out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
@@ -68,12 +69,12 @@ void x_axis(std::string& out, const Scale& sc) {
 void usage(std::string& out, const Scale& sc, const std::vector<MemorySample>& samples) {
   if (samples.empty()) {
     out += fmt::format("<text class=\"none\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">no memory samples "
-                       "(the TaskManager did not run)</text>\n", (kLeft + kRight) / 2, (kTop + kBottom) / 2);
+                       "(the TaskManager did not run)</text>\n",
+                       (kLeft + kRight) / 2, (kTop + kBottom) / 2);
     return;
   }
   std::string line;
-  for (const MemorySample& s : samples)
-    line += fmt::format("{:.1f},{:.1f} ", sc.x(s.at), sc.y(s.usage_bytes));
+  for (const MemorySample& s : samples) line += fmt::format("{:.1f},{:.1f} ", sc.x(s.at), sc.y(s.usage_bytes));
   out += fmt::format("<path class=\"usage-area\" d=\"M{:.1f},{:.1f} L{}L{:.1f},{:.1f} Z\"/>\n",
                      sc.x(samples.front().at), kBottom, line, sc.x(samples.back().at), kBottom);
   out += fmt::format("<polyline class=\"usage\" points=\"{}\"/>\n", line);
@@ -125,15 +126,22 @@ void symptom_marker(std::string& out, const Scale& sc, const Observation& o) {
 /// Flink's configured sizes, stacked bottom-up on the plot's byte scale.
 void component_bar(std::string& out, const Scale& sc, const std::optional<MemoryBreakdown>& m) {
   if (!m) return;
-  struct Part { const char* cls; const char* name; std::uint64_t bytes; };
-  Part parts[] = {{"c-heap", "heap", m->jvm_heap()},        {"c-direct", "direct", m->jvm_direct()},
-                  {"c-meta", "metaspace", m->jvm_metaspace}, {"c-managed", "managed", m->managed},
+  struct Part {
+    const char* cls;
+    const char* name;
+    std::uint64_t bytes;
+  };
+  Part parts[] = {{"c-heap", "heap", m->jvm_heap()},
+                  {"c-direct", "direct", m->jvm_direct()},
+                  {"c-meta", "metaspace", m->jvm_metaspace},
+                  {"c-managed", "managed", m->managed},
                   {"c-overhead", "overhead", m->jvm_overhead}};
   std::uint64_t base = 0;
   for (const Part& p : parts) {
     double y_top = sc.y(base + p.bytes), y_bottom = sc.y(base);
-    out += fmt::format("<rect class=\"{}\" x=\"{}\" y=\"{:.1f}\" width=\"{}\" height=\"{:.1f}\"><title>{} {}</title></rect>\n",
-                       p.cls, kBarX, y_top, kBarW, y_bottom - y_top, p.name, mib(p.bytes));
+    out += fmt::format(
+        "<rect class=\"{}\" x=\"{}\" y=\"{:.1f}\" width=\"{}\" height=\"{:.1f}\"><title>{} {}</title></rect>\n", p.cls,
+        kBarX, y_top, kBarW, y_bottom - y_top, p.name, mib(p.bytes));
     if (y_bottom - y_top >= 11)
       out += fmt::format("<text class=\"bar-label\" x=\"{}\" y=\"{:.1f}\">{} {}</text>\n", kBarX + kBarW + 6,
                          (y_top + y_bottom) / 2 + 4, p.name, mib(p.bytes));
@@ -170,8 +178,8 @@ std::string pools_svg(const Observation& o, const std::string& title) {
                        share_y(share) + 4, share * 100);
   double step = nice_step(sc.t_max_ms / 1000, {1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600}, 10) * 1000;
   for (double t = 0; t <= sc.t_max_ms + 1; t += step)
-    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}s</text>\n",
-                       sc.x(t), kPoolBottom + 17, t / 1000);
+    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}s</text>\n", sc.x(t),
+                       kPoolBottom + 17, t / 1000);
   double label_y = kPoolTop + 4;
   for (const PoolSeries& p : pools) {
     std::string points;

@@ -47,15 +47,14 @@ void doc_table(const SuiteResult& s, std::string& out) {
 void details(const SuiteResult& s, std::string& out, bool color) {
   for (const RunRecord& r : s.records) {
     if (r.verdict.outcome == Outcome::pass && !is_finding(r)) continue;
-    out += fmt::format("\n{} {}: {}\n", outcome_tag(r.verdict.outcome, color),
-                       safe(variant_id(r.plan)), safe(r.verdict.reason));
+    out += fmt::format("\n{} {}: {}\n", outcome_tag(r.verdict.outcome, color), safe(variant_id(r.plan)),
+                       safe(r.verdict.reason));
     if (!r.plan.why.empty()) out += fmt::format("  why (scenario): {}\n", safe(r.plan.why));
     const RunRecord* f = faulty_of(s, r);
     bool compare = f && f != &r;
     if (compare) out += fmt::format("  before: {}\n", breakdown_row(f->observation));
     out += fmt::format("  {}: {}\n", compare ? "after " : "memory", breakdown_row(r.observation));
-    if (std::string pools = pools_line(r.observation); !pools.empty())
-      out += fmt::format("  pools: {}\n", pools);
+    if (std::string pools = pools_line(r.observation); !pools.empty()) out += fmt::format("  pools: {}\n", pools);
     for (const std::string& note : r.observation.notes) out += fmt::format("  harness: {}\n", safe(note));
     out += fmt::format("  logs: {}\n", safe(r.dir.string()));
     if (!r.reproduce.empty()) out += fmt::format("  reproduce: {}\n", safe(r.reproduce));
@@ -105,11 +104,13 @@ void timings_table(const SuiteResult& s, std::string& out) {
                      "variant", "derived", "JM up", "TM reg", "task", "outcome", "total");
   for (const RunRecord& r : s.records) {
     const Timings& t = r.observation.timings;
-    out += fmt::format("  {:<64} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
-                       safe(variant_id(r.plan)), maybe_seconds(t.derived),
-                       maybe_seconds(t.jm_ready), maybe_seconds(t.tm_registered),
+    out += fmt::format("  {:<64} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}\n", safe(variant_id(r.plan)),
+                       maybe_seconds(t.derived), maybe_seconds(t.jm_ready), maybe_seconds(t.tm_registered),
                        maybe_seconds(t.job_running),
-                       maybe_seconds(t.first_symptom ? t.first_symptom : t.subject_exited ? t.subject_exited : t.job_ended), seconds(t.total));
+                       maybe_seconds(t.first_symptom    ? t.first_symptom
+                                     : t.subject_exited ? t.subject_exited
+                                                        : t.job_ended),
+                       seconds(t.total));
   }
 }
 
@@ -117,8 +118,8 @@ void timings_table(const SuiteResult& s, std::string& out) {
 
 std::string variant_line(const RunRecord& r, bool color) {
   std::string seen = r.verdict.observed_known ? std::string(symptom_name(r.verdict.observed)) : "?";
-  return fmt::format("{} {:<60} {:<17} {:>6}  {}", outcome_tag(r.verdict.outcome, color),
-                     safe(variant_id(r.plan)), seen, seconds(r.observation.timings.total),
+  return fmt::format("{} {:<60} {:<17} {:>6}  {}", outcome_tag(r.verdict.outcome, color), safe(variant_id(r.plan)),
+                     seen, seconds(r.observation.timings.total),
                      r.verdict.outcome == Outcome::pass ? "" : safe(r.verdict.reason));
 }
 

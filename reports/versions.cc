@@ -80,8 +80,7 @@ std::string kind_word(const RunRecord& r) { return r.plan.kind == VariantKind::f
 std::string tmfault_builds_note(const std::vector<SuiteResult>& suites) {
   std::vector<std::string> builds;
   for (const SuiteResult& s : suites)
-    if (std::find(builds.begin(), builds.end(), s.tmfault_version) == builds.end())
-      builds.push_back(s.tmfault_version);
+    if (std::find(builds.begin(), builds.end(), s.tmfault_version) == builds.end()) builds.push_back(s.tmfault_version);
   if (builds.size() < 2) return "";
   return fmt::format("the runs are from different tmfault versions ({}): a difference may come from tmfault "
                      "or the scenarios, not from Flink",
@@ -93,9 +92,9 @@ std::string tmfault_builds_note(const std::vector<SuiteResult>& suites) {
 std::string text_header(const std::vector<SuiteResult>& suites, const VersionComparison& vc) {
   std::string out = fmt::format("Flink versions side by side: {}\n", fmt::join(vc.labels, ", "));
   for (std::size_t i = 0; i < suites.size(); ++i)
-    out += fmt::format("  {:<10} {:<34} {:>8}  started {}  tmfault {}{}\n", safe(vc.labels[i]),
-                       counts_line(suites[i]), seconds(suites[i].wall), safe(suites[i].started_at),
-                       safe(suites[i].tmfault_version), suites[i].interrupted ? "  INTERRUPTED" : "");
+    out += fmt::format("  {:<10} {:<34} {:>8}  started {}  tmfault {}{}\n", safe(vc.labels[i]), counts_line(suites[i]),
+                       seconds(suites[i].wall), safe(suites[i].started_at), safe(suites[i].tmfault_version),
+                       suites[i].interrupted ? "  INTERRUPTED" : "");
   if (std::string note = tmfault_builds_note(suites); !note.empty()) out += "  note: " + safe(note) + "\n";
   return out + fmt::format("{} claims: {} the same on every version, {} differ, {} not run on every version\n",
                            vc.claims.size(), vc.claims.size() - vc.differing(), vc.differing(), vc.missing());
@@ -120,8 +119,11 @@ void text_table(const VersionComparison& vc, bool color, std::string& out) {
       out += end_line(head);
     }
     if (p.scenario_id != scenario) out += fmt::format("  {}\n", safe(scenario = p.scenario_id));
-    std::string row = fmt::format("    {} {:<8}{:<{}}", c.differs ? '*' : c.missing ? '?' : ' ', kind_word(*c.plan),
-                                  safe(p.variant), name_width);
+    std::string row = fmt::format("    {} {:<8}{:<{}}",
+                                  c.differs   ? '*'
+                                  : c.missing ? '?'
+                                              : ' ',
+                                  kind_word(*c.plan), safe(p.variant), name_width);
     for (std::size_t i = 0; i < c.runs.size(); ++i) {
       std::string cell = version_cell(c.runs[i]);
       row += "  " + paint(cell, c.runs[i], color) + std::string(widths[i] - cell.size(), ' ');
@@ -180,9 +182,7 @@ std::string html_cell(const RunRecord* r) {
   return fmt::format("{} <span class=\"sym\">{}</span>", h(text.substr(0, space)), h(text.substr(space + 1)));
 }
 
-std::string cell_class(const RunRecord* r) {
-  return r ? std::string(outcome_name(r->verdict.outcome)) : "missing";
-}
+std::string cell_class(const RunRecord* r) { return r ? std::string(outcome_name(r->verdict.outcome)) : "missing"; }
 
 constexpr std::string_view kVersionsCss = R"css(
 main { max-width: 1440px; }
@@ -242,16 +242,17 @@ std::string html_row(const ClaimAcross& c) {
 }
 
 std::string html_table(const VersionComparison& vc) {
-  std::string out = "<section id=\"claims\">\n<h2>Claims <small>verdict and observed symptom on each version"
-                    "</small></h2>\n<div class=\"scroll\">\n<table class=\"versions\">\n<thead><tr><th></th><th>claim</th>";
+  std::string out =
+      "<section id=\"claims\">\n<h2>Claims <small>verdict and observed symptom on each version"
+      "</small></h2>\n<div class=\"scroll\">\n<table class=\"versions\">\n<thead><tr><th></th><th>claim</th>";
   for (const std::string& l : vc.labels) out += fmt::format("<th>{}</th>", h(l));
   out += "</tr></thead>\n<tbody>\n";
   std::string section;
   for (const ClaimAcross& c : vc.claims) {
     if (c.plan->plan.doc != section)
       section = c.plan->plan.doc,
-      out += fmt::format("<tr class=\"section\"><th colspan=\"{}\">{}<code>{}</code></th></tr>\n",
-                         vc.labels.size() + 2, h(c.plan->plan.title), h(section));
+      out += fmt::format("<tr class=\"section\"><th colspan=\"{}\">{}<code>{}</code></th></tr>\n", vc.labels.size() + 2,
+                         h(c.plan->plan.title), h(section));
     out += html_row(c);
   }
   return out + "</tbody>\n</table>\n</div>\n</section>\n";
@@ -270,8 +271,8 @@ std::string html_difference(const VersionComparison& vc, const ClaimAcross& c) {
     const RunRecord* r = c.runs[i];
     out += fmt::format("<tr><td><b>{}</b></td><td class=\"cell {}\">{}</td><td>{}</td><td class=\"memory\">{}</td>"
                        "</tr>\n",
-                       h(vc.labels[i]), r && r->verdict.outcome == Outcome::pass ? "good" : "bad",
-                       h(version_cell(r)), r ? h(r->verdict.reason) : "not run", r ? h(breakdown_of(*r)) : "");
+                       h(vc.labels[i]), r && r->verdict.outcome == Outcome::pass ? "good" : "bad", h(version_cell(r)),
+                       r ? h(r->verdict.reason) : "not run", r ? h(breakdown_of(*r)) : "");
   }
   return out + "</tbody>\n</table>\n</section>\n";
 }
@@ -283,7 +284,7 @@ using nlohmann::ordered_json;
 ordered_json memory_json(const Observation& o) {
   if (!o.memory) return nullptr;
   const MemoryBreakdown& m = *o.memory;
-  return ordered_json{{"heap_bytes", m.jvm_heap()},          {"direct_bytes", m.jvm_direct()},
+  return ordered_json{{"heap_bytes", m.jvm_heap()},         {"direct_bytes", m.jvm_direct()},
                       {"metaspace_bytes", m.jvm_metaspace}, {"overhead_bytes", m.jvm_overhead},
                       {"process_bytes", m.total_process()}, {"text", breakdown_row(o)}};
 }
@@ -301,11 +302,16 @@ ordered_json claim_json(const VersionComparison& vc, const ClaimAcross& c) {
   const VariantPlan& p = c.plan->plan;
   ordered_json versions = ordered_json::object();
   for (std::size_t i = 0; i < c.runs.size(); ++i) versions[vc.labels[i]] = run_json(c.runs[i]);
-  return ordered_json{{"id", valid_utf8(c.id)},       {"kind", kind_word(*c.plan)},
-                      {"doc", valid_utf8(p.doc)},     {"title", valid_utf8(p.title)},
-                      {"name", valid_utf8(p.name)},   {"quote", valid_utf8(p.quote)},
-                      {"expect", symptom_name(p.expect)}, {"differs", c.differs},
-                      {"missing", c.missing},         {"versions", versions}};
+  return ordered_json{{"id", valid_utf8(c.id)},
+                      {"kind", kind_word(*c.plan)},
+                      {"doc", valid_utf8(p.doc)},
+                      {"title", valid_utf8(p.title)},
+                      {"name", valid_utf8(p.name)},
+                      {"quote", valid_utf8(p.quote)},
+                      {"expect", symptom_name(p.expect)},
+                      {"differs", c.differs},
+                      {"missing", c.missing},
+                      {"versions", versions}};
 }
 
 }  // namespace
@@ -390,8 +396,11 @@ std::string versions_json(const std::vector<SuiteResult>& suites) {
                     {"errors", c[Outcome::error]}});
   }
   for (const ClaimAcross& c : vc.claims) claims.push_back(claim_json(vc, c));
-  ordered_json j{{"format", "tmfault-versions/1"}, {"runs", runs}, {"claims", claims},
-                 {"differing", vc.differing()}, {"missing", vc.missing()}};
+  ordered_json j{{"format", "tmfault-versions/1"},
+                 {"runs", runs},
+                 {"claims", claims},
+                 {"differing", vc.differing()},
+                 {"missing", vc.missing()}};
   return j.dump(2) + "\n";
 }
 

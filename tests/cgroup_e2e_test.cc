@@ -44,10 +44,8 @@ struct Lines {
   }
 };
 
-std::unique_ptr<Process> start_in(const MemCgroup& cg, const fs::path& exe,
-                                  std::vector<std::string> args, Lines& out) {
-  return Process::start({exe, std::move(args), {{"LANG", "C"}}, "/", cg.procs_file()},
-                        out.sink(), {});
+std::unique_ptr<Process> start_in(const MemCgroup& cg, const fs::path& exe, std::vector<std::string> args, Lines& out) {
+  return Process::start({exe, std::move(args), {{"LANG", "C"}}, "/", cg.procs_file()}, out.sink(), {});
 }
 
 int wait_status(Process& p, std::chrono::milliseconds timeout = 30s) {
@@ -73,8 +71,7 @@ std::vector<fs::path> own_leftovers() {
   const std::string prefix = "tmfault-" + std::to_string(::getpid()) + "-";
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator(g_hierarchy.parent))
-    if (e.is_directory() && e.path().filename().string().starts_with(prefix))
-      out.push_back(e.path());
+    if (e.is_directory() && e.path().filename().string().starts_with(prefix)) out.push_back(e.path());
   return out;
 }
 
@@ -137,9 +134,8 @@ TEST_CASE("the child is in the cgroup before it execs", "[e2e]") {
   const std::string leaf = "/" + cg->dir().filename().string();
   bool found = false;
   for (const auto& line : out.get()) {
-    const bool memory_line = g_hierarchy.version == Version::v1
-                                 ? line.find(":memory:") != std::string::npos
-                                 : line.starts_with("0::");
+    const bool memory_line = g_hierarchy.version == Version::v1 ? line.find(":memory:") != std::string::npos
+                                                                : line.starts_with("0::");
     if (memory_line) {
       INFO(line);
       CHECK(line.ends_with(leaf));
@@ -154,13 +150,12 @@ TEST_CASE("a JVM sees the cgroup's limit as its container memory", "[e2e][jvm]")
   if (!fs::exists(java)) TMFAULT_SKIP("no JDK 17 at " << java);
   auto cg = MemCgroup::create(g_hierarchy, "jvm", 256 * kMiB);
   Lines out;
-  auto p = Process::start({java, {"-XshowSettings:system", "-version"}, {}, "/", cg->procs_file()},
-                          out.sink(), out.sink());
+  auto p = Process::start({java, {"-XshowSettings:system", "-version"}, {}, "/", cg->procs_file()}, out.sink(),
+                          out.sink());
   CHECK(wait_status(*p) == 0);
   const auto lines = out.get();
-  CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
-    return l.find("Memory Limit: 256.00M") != std::string::npos;
-  }));
+  CHECK(std::any_of(lines.begin(), lines.end(),
+                    [](const std::string& l) { return l.find("Memory Limit: 256.00M") != std::string::npos; }));
 }
 
 TEST_CASE("remove() kills the members and leaves no directory", "[e2e]") {
@@ -213,8 +208,7 @@ TEST_CASE("sweep_stale removes only tmfault-<dead pid>-* cgroups", "[e2e][sweep]
   const fs::path other = parent / ("other-" + me + "-sweeptest");
   for (const auto& d : {stale, stale_busy, own, other}) REQUIRE(::mkdir(d.c_str(), 0755) == 0);
   Lines out;
-  auto member = Process::start({kChild, {"sleep", "60000"}, {}, "/", stale_busy / "cgroup.procs"},
-                               out.sink(), {});
+  auto member = Process::start({kChild, {"sleep", "60000"}, {}, "/", stale_busy / "cgroup.procs"}, out.sink(), {});
   CHECK(sweep_stale(g_hierarchy) == 2);
   CHECK_FALSE(fs::exists(stale));
   CHECK_FALSE(fs::exists(stale_busy));
@@ -238,8 +232,7 @@ TEST_CASE("a kill by an ancestor's limit is not the cgroup's own", "[e2e][oom]")
   CHECK(s.oom_kills >= 1);
   CHECK(s.own_limit_oom_kills == 0);
   if (g_hierarchy.version == Version::v2) CHECK(s.events.oom == 0);
-  CHECK(s.foreign_oom_kill.find("the limit of \"" + outer->dir().string() + "\" ran out") !=
-        std::string::npos);
+  CHECK(s.foreign_oom_kill.find("the limit of \"" + outer->dir().string() + "\" ran out") != std::string::npos);
   CHECK(s.foreign_oom_kill.find("global OOM") == std::string::npos);
   const MemoryStats o = outer->stats();  // the outer's own limit killed a member of its subtree
   CHECK(o.own_limit_oom_kills == 0);     // ... but not one of its own members
@@ -268,8 +261,7 @@ TEST_CASE("discover rejects a cgroup without the memory controller", "[e2e][erro
     discover(inner);
     FAIL("discover did not throw");
   } catch (const CgroupError& e) {
-    CHECK(std::string(e.what()) ==
-          "the \"memory\" controller is not available in \"" + inner.string() + "\"");
+    CHECK(std::string(e.what()) == "the \"memory\" controller is not available in \"" + inner.string() + "\"");
     CHECK(e.hint().starts_with("its parents must enable it for their children: echo +memory > \"" +
                                (outer->dir() / "cgroup.subtree_control").string() + "\" (as"));
   }
@@ -295,13 +287,11 @@ int main(int argc, char* argv[]) {
     const char* parent = std::getenv("TMFAULT_CGROUP_PARENT");
     g_hierarchy = parent ? discover(fs::path(parent)) : discover();
   } catch (const CgroupError& e) {
-    const int rc = tmfault::testing::skip_exit_code(
-        std::string("cgroups are not writable here: ") + e.what());
+    const int rc = tmfault::testing::skip_exit_code(std::string("cgroups are not writable here: ") + e.what());
     std::printf("hint: %s\n", e.hint().c_str());
     return rc;
   }
-  std::printf("cgroup %s parent: %s\n", g_hierarchy.version == Version::v1 ? "v1" : "v2",
-              g_hierarchy.parent.c_str());
+  std::printf("cgroup %s parent: %s\n", g_hierarchy.version == Version::v1 ? "v1" : "v2", g_hierarchy.parent.c_str());
   const int failed = Catch::Session().run(argc, argv);
   const auto leftovers = own_leftovers();
   for (const auto& d : leftovers) {

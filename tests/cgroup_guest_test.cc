@@ -44,13 +44,13 @@ std::uint64_t g_max_sampled = 0;  // the largest value of run_in's `sample` file
 // Starts the test child in `cg` and returns its wait status; meanwhile samples the cgroup's
 // file `sample` (a number) every few milliseconds into g_max_sampled.
 int run_in(const MemCgroup& cg, std::vector<std::string> args, const std::string& sample = "") {
-  auto p = Process::start({kChild, std::move(args), {{"LANG", "C"}}, "/", cg.procs_file()},
-                          [](std::string_view) {}, [](std::string_view) {});
+  auto p = Process::start(
+      {kChild, std::move(args), {{"LANG", "C"}}, "/", cg.procs_file()}, [](std::string_view) {},
+      [](std::string_view) {});
   g_max_sampled = 0;
   for (int i = 0; i < 60'000; ++i) {
     if (const auto st = p->poll()) return *st;
-    if (!sample.empty())
-      g_max_sampled = std::max(g_max_sampled, parse_u64(read_all(cg.dir() / sample)).value_or(0));
+    if (!sample.empty()) g_max_sampled = std::max(g_max_sampled, parse_u64(read_all(cg.dir() / sample)).value_or(0));
     ::usleep(2'000);
   }
   FAIL("the child did not end within 2 minutes");
@@ -80,8 +80,7 @@ fs::path delegated_cgroup() {
 
 }  // namespace
 
-TEST_CASE("a delegated cgroup works for its user, and OOM kills are attributed",
-          "[.delegated]") {
+TEST_CASE("a delegated cgroup works for its user, and OOM kills are attributed", "[.delegated]") {
   const Hierarchy h = discover(delegated_cgroup());
   CHECK(h.version == Version::v2);
   auto cg = MemCgroup::create(h, "deleg", 64 * kMiB);
@@ -101,8 +100,7 @@ TEST_CASE("discover names the parents that must enable memory", "[.delegated]") 
   const CgroupError eb = discover_error(b);
   const CgroupError ec = discover_error(c);
   for (const auto& d : {c, b, a}) ::rmdir(d.c_str());
-  CHECK(std::string(eb.what()) ==
-        "the \"memory\" controller is not available in \"" + b.string() + "\"");
+  CHECK(std::string(eb.what()) == "the \"memory\" controller is not available in \"" + b.string() + "\"");
   const std::string tail = " (as their owner; systemd: Delegate=yes), or pass --cgroup-parent "
                            "DIR with a cgroup that has it";
   CHECK(eb.hint() == "its parents must enable it for their children: echo +memory > \"" +
@@ -116,10 +114,10 @@ TEST_CASE("discover says a cgroup is not delegated to this user", "[.delegated]"
   delegated_cgroup();
   const CgroupError e = discover_error("/sys/fs/cgroup");  // root's, with +memory enabled
   const std::string uid = std::to_string(::geteuid());
-  CHECK(std::string(e.what()) == "cannot create \"/sys/fs/cgroup/tmfault-" +
-                                     std::to_string(::getpid()) + "-probe\": Permission denied");
-  CHECK(e.hint() == "\"/sys/fs/cgroup\" is not delegated to uid " + uid +
-                        " (it belongs to uid 0): as root, chown " + uid +
+  CHECK(std::string(e.what()) ==
+        "cannot create \"/sys/fs/cgroup/tmfault-" + std::to_string(::getpid()) + "-probe\": Permission denied");
+  CHECK(e.hint() == "\"/sys/fs/cgroup\" is not delegated to uid " + uid + " (it belongs to uid 0): as root, chown " +
+                        uid +
                         " it and its cgroup.procs, cgroup.subtree_control and cgroup.threads "
                         "(as systemd's Delegate=yes does), or pass --cgroup-parent DIR with a "
                         "cgroup delegated to you");
@@ -178,8 +176,8 @@ TEST_CASE("discover says when this process is outside the delegated cgroup", "[.
   ::rmdir(d.c_str());
   CHECK(WIFEXITED(st));
   CHECK(WEXITSTATUS(st) == 0);
-  CHECK(got.starts_with("cannot move a process into \"" + d.string() + "/tmfault-" +
-                        std::to_string(pid) + "-probe\": Permission denied\n"));
+  CHECK(got.starts_with("cannot move a process into \"" + d.string() + "/tmfault-" + std::to_string(pid) +
+                        "-probe\": Permission denied\n"));
   CHECK(got.ends_with("this process's cgroup \"/\" is outside \"" + d.string() +
                       "\", and moving a process needs write access to the cgroup.procs of the "
                       "lowest cgroup above both: start tmfault inside the delegated cgroup (e.g. "

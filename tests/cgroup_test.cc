@@ -13,10 +13,9 @@ using namespace tmfault::cgroup;
 namespace {
 
 // /proc/self/cgroup on this machine (cgroup v1 hybrid).
-constexpr const char* kHybrid =
-    "9:name=systemd:/\n8:pids:/\n7:blkio:/\n6:freezer:/\n5:devices:/\n"
-    "4:memory:/process_api/5ff1f6b127b18a3b2f42e454150b64b7\n3:cpuset:/\n2:cpuacct:/\n"
-    "1:cpu:/\n0::/\n";
+constexpr const char* kHybrid = "9:name=systemd:/\n8:pids:/\n7:blkio:/\n6:freezer:/\n5:devices:/\n"
+                                "4:memory:/process_api/5ff1f6b127b18a3b2f42e454150b64b7\n3:cpuset:/\n2:cpuacct:/\n"
+                                "1:cpu:/\n0::/\n";
 
 void check_message_style(const std::string& what) {
   REQUIRE_FALSE(what.empty());
@@ -56,8 +55,7 @@ TEST_CASE("parse_proc_cgroup handles comma-joined controllers and v2-only", "[cg
     CHECK_FALSE(find_v1_memory(parse_proc_cgroup("4:memoryx:/a\n5:name=memory:/b\n")));
   }
   SECTION("malformed lines are skipped") {
-    const auto entries =
-        parse_proc_cgroup("garbage\nx:memory:/a\n4:memory\n4:memory:rel\n\n2:pids:/p");
+    const auto entries = parse_proc_cgroup("garbage\nx:memory:/a\n4:memory\n4:memory:rel\n\n2:pids:/p");
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].path == "/p");
   }
@@ -83,8 +81,7 @@ TEST_CASE("parse_keyed_value reads memory.oom_control and memory.events", "[cgro
     CHECK_FALSE(parse_keyed_value("", "oom_kill"));
   }
   SECTION("no trailing newline, large value") {
-    CHECK(parse_keyed_value("oom_kill 18446744073709551615", "oom_kill") ==
-          std::numeric_limits<std::uint64_t>::max());
+    CHECK(parse_keyed_value("oom_kill 18446744073709551615", "oom_kill") == std::numeric_limits<std::uint64_t>::max());
   }
 }
 
@@ -128,10 +125,9 @@ TEST_CASE("owner_pid accepts only tmfault-<digits>-<something>", "[cgroup][names
   CHECK(owner_pid("tmfault-12-3-heap") == 12);
   CHECK(owner_pid("tmfault-12-supervisor") == 12);
   CHECK(owner_pid(cgroup_name(4242, 7, "x y")) == 4242);
-  for (const char* name : {"tmfault-12", "tmfault-12-", "tmfault--1", "tmfault-0-1",
-                           "tmfault-+1-1", "tmfault- 1-1", "tmfault-1a-1", "tmfault-99999999999-1",
-                           "tmfault-2147483648-1", "other-12-3", "xtmfault-12-3", "TMFAULT-12-3",
-                           "tmfault", ""}) {
+  for (const char* name : {"tmfault-12", "tmfault-12-", "tmfault--1", "tmfault-0-1", "tmfault-+1-1", "tmfault- 1-1",
+                           "tmfault-1a-1", "tmfault-99999999999-1", "tmfault-2147483648-1", "other-12-3",
+                           "xtmfault-12-3", "TMFAULT-12-3", "tmfault", ""}) {
     INFO(name);
     CHECK_FALSE(owner_pid(name));
   }
@@ -143,8 +139,7 @@ TEST_CASE("discover explains an unusable --cgroup-parent", "[cgroup][errors]") {
       discover(std::filesystem::path("/nonexistent/tmfault-test"));
       FAIL("discover did not throw");
     } catch (const CgroupError& e) {
-      CHECK(std::string(e.what()) ==
-            "cannot access \"/nonexistent/tmfault-test\": No such file or directory");
+      CHECK(std::string(e.what()) == "cannot access \"/nonexistent/tmfault-test\": No such file or directory");
       check_message_style(e.what());
       CHECK_FALSE(e.hint().empty());
     }
@@ -161,8 +156,7 @@ TEST_CASE("discover explains an unusable --cgroup-parent", "[cgroup][errors]") {
   }
 }
 
-TEST_CASE("MemCgroup::create names the file and directory it could not create",
-          "[cgroup][errors]") {
+TEST_CASE("MemCgroup::create names the file and directory it could not create", "[cgroup][errors]") {
   const Hierarchy h{Version::v1, "/nonexistent/tmfault-parent", {}};
   try {
     MemCgroup::create(h, "x", std::nullopt);
@@ -176,8 +170,7 @@ TEST_CASE("MemCgroup::create names the file and directory it could not create",
 }
 
 TEST_CASE("parse_memory_events reads memory.events(.local)", "[cgroup][parse]") {
-  const MemoryEvents e =
-      parse_memory_events("low 0\nhigh 4\nmax 17\noom 2\noom_kill 1\noom_group_kill 3\n");
+  const MemoryEvents e = parse_memory_events("low 0\nhigh 4\nmax 17\noom 2\noom_kill 1\noom_group_kill 3\n");
   CHECK(e.max == 17);
   CHECK(e.oom == 2);
   CHECK(e.oom_kill == 1);
@@ -195,13 +188,12 @@ TEST_CASE("parse_memory_events reads memory.events(.local)", "[cgroup][parse]") 
 
 TEST_CASE("parse_swap_total reads /proc/meminfo, else /proc/swaps", "[cgroup][parse][swap]") {
   const std::string header = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
-  CHECK(parse_swap_total("MemTotal: 100 kB\nSwapTotal:       2097148 kB\nSwapFree: 1 kB\n",
-                         header) == 2097148ull * 1024);
+  CHECK(parse_swap_total("MemTotal: 100 kB\nSwapTotal:       2097148 kB\nSwapFree: 1 kB\n", header) ==
+        2097148ull * 1024);
   CHECK(parse_swap_total("SwapTotal:       0 kB\n", header) == 0);
   CHECK(parse_swap_total("SwapTotal:       0 kB\n",
                          header + "/dev/ubdb                               partition\t65532\t\t0\t\t-2\n"
-                                  "/swap\\040file file\t1024\t0\t-3\n") ==
-        (65532ull + 1024) * 1024);
+                                  "/swap\\040file file\t1024\t0\t-3\n") == (65532ull + 1024) * 1024);
   CHECK(parse_swap_total("", "") == 0);
   CHECK(parse_swap_total("SwapTotal: x kB\n", header) == 0);
 }
@@ -218,8 +210,9 @@ TEST_CASE("swap_refusal refuses swap the cgroups cannot limit", "[cgroup][swap]"
   check_message_style(v2->what());
   const auto v1 = swap_refusal(SwapState{1 << 30, false}, Version::v1, "/m");
   REQUIRE(v1);
-  CHECK(std::string(v1->what()).ends_with("1024 MiB of swap and they have no "
-                                          "\"memory.memsw.limit_in_bytes\""));
+  CHECK(std::string(v1->what())
+            .ends_with("1024 MiB of swap and they have no "
+                       "\"memory.memsw.limit_in_bytes\""));
 }
 
 TEST_CASE("near_limit: within 1% of a limit", "[cgroup][oom]") {
@@ -234,8 +227,7 @@ TEST_CASE("near_limit: within 1% of a limit", "[cgroup][oom]") {
 
 namespace {
 
-OomEvidence killed(Version v, MemoryEvents events, std::uint64_t peak_mib,
-                   std::optional<std::uint64_t> limit_mib) {
+OomEvidence killed(Version v, MemoryEvents events, std::uint64_t peak_mib, std::optional<std::uint64_t> limit_mib) {
   OomEvidence e;
   e.version = v;
   e.events = events;
@@ -246,8 +238,7 @@ OomEvidence killed(Version v, MemoryEvents events, std::uint64_t peak_mib,
 
 }  // namespace
 
-TEST_CASE("attribute_oom_kills on v2: own limit only when this cgroup's oom counted",
-          "[cgroup][oom]") {
+TEST_CASE("attribute_oom_kills on v2: own limit only when this cgroup's oom counted", "[cgroup][oom]") {
   SECTION("no kill: nothing to attribute") {
     const auto a = attribute_oom_kills(killed(Version::v2, {5, 0, 0, 0}, 64, 64));
     CHECK(a.own_limit_kills == 0);
@@ -263,10 +254,9 @@ TEST_CASE("attribute_oom_kills on v2: own limit only when this cgroup's oom coun
     e.ancestors = {{"/sys/fs/cgroup/a/b", 0, 0, {}}, {"/sys/fs/cgroup/a", 2, 0, {}}};
     const auto a = attribute_oom_kills(e);
     CHECK(a.own_limit_kills == 0);
-    CHECK(a.foreign ==
-          "1 OOM kill of members (memory.events.local oom_kill 1) while this cgroup's own limit "
-          "never ran out (oom 0, max 0); the limit of \"/sys/fs/cgroup/a\" ran out "
-          "(memory.events.local oom +2)");
+    CHECK(a.foreign == "1 OOM kill of members (memory.events.local oom_kill 1) while this cgroup's own limit "
+                       "never ran out (oom 0, max 0); the limit of \"/sys/fs/cgroup/a\" ran out "
+                       "(memory.events.local oom +2)");
   }
   SECTION("a global OOM") {
     OomEvidence e = killed(Version::v2, {3, 0, 2, 0}, 100, 1024);
@@ -292,8 +282,7 @@ TEST_CASE("attribute_oom_kills on v2: own limit only when this cgroup's oom coun
   }
 }
 
-TEST_CASE("attribute_oom_kills on v1: own limit when failcnt or the peak says it was hit",
-          "[cgroup][oom]") {
+TEST_CASE("attribute_oom_kills on v1: own limit when failcnt or the peak says it was hit", "[cgroup][oom]") {
   SECTION("peak at the limit, failcnt 0 (Linux 6.18 with memsw: measured on this host)") {
     const auto a = attribute_oom_kills(killed(Version::v1, {0, 0, 1, 0}, 64, 64));
     CHECK(a.own_limit_kills == 1);
@@ -307,10 +296,9 @@ TEST_CASE("attribute_oom_kills on v1: own limit when failcnt or the peak says it
     e.ancestors = {{"/sys/fs/cgroup/memory/p", 0, 64 << 20, 64 << 20}};
     const auto a = attribute_oom_kills(e);
     CHECK(a.own_limit_kills == 0);
-    CHECK(a.foreign ==
-          "1 OOM kill of members (memory.oom_control oom_kill 1) while this cgroup's usage never "
-          "reached its limit (peak 64 MiB, no limit, failcnt 0); the limit of "
-          "\"/sys/fs/cgroup/memory/p\" ran out (peak 64 MiB of 64 MiB)");
+    CHECK(a.foreign == "1 OOM kill of members (memory.oom_control oom_kill 1) while this cgroup's usage never "
+                       "reached its limit (peak 64 MiB, no limit, failcnt 0); the limit of "
+                       "\"/sys/fs/cgroup/memory/p\" ran out (peak 64 MiB of 64 MiB)");
   }
   SECTION("a parent's failcnt") {
     OomEvidence e = killed(Version::v1, {0, 0, 1, 0}, 30, 1024);

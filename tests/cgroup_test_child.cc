@@ -117,12 +117,10 @@ int main(int argc, char** argv) {
     return put(1, "second\n"), 0;
   }
   if (mode == "split") return put(1, "to-out\n"), put(2, "to-err\n"), 0;
-  if (mode == "long" && has_n)
-    return put(1, std::string(static_cast<std::size_t>(arg(argv, 2)), 'x') + "\nend\n"), 0;
+  if (mode == "long" && has_n) return put(1, std::string(static_cast<std::size_t>(arg(argv, 2)), 'x') + "\nend\n"), 0;
   if (mode == "partial") return put(1, "complete\nno newline"), 0;
   if (mode == "grandchild") return grandchild();
-  if (mode == "pgid")
-    return put(1, std::to_string(::getpid()) + " " + std::to_string(::getpgrp()) + "\n"), 0;
+  if (mode == "pgid") return put(1, std::to_string(::getpid()) + " " + std::to_string(::getpgrp()) + "\n"), 0;
   if (mode == "fds") return list_fds();
   if (mode == "sigstate") return sigstate();
   put(2, "usage: cgroup_test_child MODE [N]\n");

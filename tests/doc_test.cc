@@ -104,17 +104,18 @@ TEST_CASE("plain_text keeps what a reader sees") {
 }
 
 TEST_CASE("every Hugo shortcode form (and Liquid's, kramdown's) is gone, in text and in link targets") {
-  for (std::string form : {"{{< x >}}", "{{<x>}}", "{{< x arg=\"1\" >}}", "{{< x \"a b\" 2 >}}", "{{< /x >}}",
-                           "{{</x>}}", "{{< x />}}", "{{% x %}}", "{{%x%}}", "{{% x \"a\" k=v %}}", "{{% /x %}}",
-                           "{{< x\n  a=\"1\"\n>}}", "{{< ref \"docs/a\" >}}", "{{% relref \"docs/a\" %}}",
-                           "{% x %}", "{% link a.md %}", "{{ site.baseurl }}", "{:toc}", "{: .note}"}) {
+  for (std::string form :
+       {"{{< x >}}", "{{<x>}}", "{{< x arg=\"1\" >}}", "{{< x \"a b\" 2 >}}", "{{< /x >}}", "{{</x>}}", "{{< x />}}",
+        "{{% x %}}", "{{%x%}}", "{{% x \"a\" k=v %}}", "{{% /x %}}", "{{< x\n  a=\"1\"\n>}}", "{{< ref \"docs/a\" >}}",
+        "{{% relref \"docs/a\" %}}", "{% x %}", "{% link a.md %}", "{{ site.baseurl }}", "{:toc}", "{: .note}"}) {
     std::string text = plain_text("[t](" + form + "#y) a " + form + " b");
     INFO(form);
     CHECK((text == "t a b" || text == "t a docs/a b" || text == "t a a.md b"));
   }
   std::string hint = "{{< hint info >}}\nYou can also increase the *framework heap*.\n{{< /hint >}}";
   CHECK(plain_text(hint) == "You can also increase the framework heap.");
-  MarkedText link = render_inline(strip_page_markup("[task heap]({{< ref \"docs/deployment/memory/mem_setup_tm\" >}}#x)"));
+  MarkedText link = render_inline(
+      strip_page_markup("[task heap]({{< ref \"docs/deployment/memory/mem_setup_tm\" >}}#x)"));
   REQUIRE(link.marks.size() == 1);
   CHECK(link.marks[0].target == "docs/deployment/memory/mem_setup_tm#x");
   for (const DocSection& s : parse_doc(guide())) {
@@ -196,7 +197,8 @@ TEST_CASE("the 1.10 guide (Jekyll): six sections, advice for the TaskManager or 
   CHECK(counts == std::vector<std::size_t>{1, 2, 2, 1, 3, 2});
   CHECK(units(sections[1])[0] ==
         "either: You can try to increase the JVM heap size by increasing total memory or task heap memory.");
-  CHECK(units(sections[3]) == std::vector<std::string>{"TaskManager: You can try to increase the JVM metaspace option."});
+  CHECK(units(sections[3]) ==
+        std::vector<std::string>{"TaskManager: You can try to increase the JVM metaspace option."});
 }
 
 TEST_CASE("advice: a suggesting verb anywhere, or an option's name; not a noun, a topic or a comparison") {
@@ -247,7 +249,8 @@ TEST_CASE("advice for one process is tested only by a scenario on that process")
   REQUIRE(problems.size() == 1);
   CHECK(problems[0] == "untested: section 'Heap' advises 'You can also directly increase JVM Heap for JobManagers.' "
                        "for the JobManager, no remedy of a JobManager scenario quotes it");
-  auto jm = scenario("jm", Role::jobmanager, "heap", "the heap is too small", {{"jvm heap", "JVM Heap for JobManagers"}});
+  auto jm = scenario("jm", Role::jobmanager, "heap", "the heap is too small",
+                     {{"jvm heap", "JVM Heap for JobManagers"}});
   CHECK(problems_of(md, {tm, jm}).empty());
   auto jm_wrong = scenario("jm", Role::jobmanager, "heap", "the heap", {{"task heap", "task heap for TaskManagers"}});
   CHECK(of_kind(problems_of(md, {tm, jm_wrong}), "untested").size() == 1);
@@ -264,11 +267,14 @@ namespace {
 /// A made-up guide of two sections, in kramdown (1.10's Jekyll) or Hugo syntax.
 std::string made_up_guide(bool hugo, std::string_view extra_heap = "", std::string_view extra_section = "") {
   std::string link = hugo ? "({{< ref \"docs/deployment/memory/mem_setup\" >}}#total)" : "(mem_setup.html#total)";
-  std::string front = hugo ? "---\ntitle: \"Troubleshooting\"\nweight: 6\n---\n" : "---\ntitle: Troubleshooting\n---\n\n* toc\n{:toc}\n";
+  std::string front = hugo ? "---\ntitle: \"Troubleshooting\"\nweight: 6\n---\n"
+                           : "---\ntitle: Troubleshooting\n---\n\n* toc\n{:toc}\n";
   std::string note = hugo ? "{{< hint info >}}\nYou can also adjust the *pool*.\n{{< /hint >}}\n"
                           : "<span class=\"label label-info\">Note</span> You can also adjust the *pool*.\n";
-  return front + "<!-- licence -->\n\n## OutOfMemoryError: Heap\n\nThe heap is too small. You can try to increase "
-                 "the [total memory]" + link + ".\n" + std::string(extra_heap) + "\n" + note +
+  return front +
+         "<!-- licence -->\n\n## OutOfMemoryError: Heap\n\nThe heap is too small. You can try to increase "
+         "the [total memory]" +
+         link + ".\n" + std::string(extra_heap) + "\n" + note +
          "\n## Buffers\n\nThe buffers are too few. Adjust these:\n* [`taskmanager.memory.network.max`]" + link + "\n" +
          std::string(extra_section);
 }
@@ -308,11 +314,11 @@ TEST_CASE("a guide doc-check was not built on, in Jekyll and in Hugo syntax") {
     std::string with_section = made_up_guide(hugo, "", "\n## OutOfMemoryError: GC overhead\n\nIncrease the heap.\n");
     problems = problems_of(with_section, made_up_scenarios());
     auto heading_line = std::count(with_section.begin(), with_section.end(), '\n') - 2;
-    CHECK(problems == std::vector<std::string>{
-                          fmt::format("uncovered: section 'OutOfMemoryError: GC overhead' (line {}) has no scenario",
-                                      heading_line),
-                          "untested: section 'OutOfMemoryError: GC overhead' advises 'Increase the heap.', no remedy "
-                          "quotes it"});
+    CHECK(problems ==
+          std::vector<std::string>{
+              fmt::format("uncovered: section 'OutOfMemoryError: GC overhead' (line {}) has no scenario", heading_line),
+              "untested: section 'OutOfMemoryError: GC overhead' advises 'Increase the heap.', no remedy "
+              "quotes it"});
   }
 }
 

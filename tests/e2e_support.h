@@ -6,20 +6,20 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <map>
-#include <mutex>
-#include <iostream>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
-#include "tests/skip.h"
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
 #include "harness/stages/exit_status.h"
+#include "tests/skip.h"
 
 namespace tmfault::testing {
 
@@ -82,7 +82,8 @@ struct Tmfault {
       output.append(l).push_back('\n');
     };
     p = cgroup::Process::start({TMFAULT_BINARY, std::move(args), std::move(env), std::filesystem::temp_directory_path(),
-                                std::nullopt}, sink, sink);
+                                std::nullopt},
+                               sink, sink);
   }
   static std::map<std::string, std::string> base_env() {
     std::map<std::string, std::string> env;

@@ -17,14 +17,14 @@
 
 #include "cgroup/cgroup.h"
 #include "harness/app/scenario_files.h"
+#include "harness/app/session.h"
 #include "harness/flink/derive.h"
 #include "harness/flink/dist.h"
+#include "harness/flink/real_cluster.h"
 #include "harness/stages/doc.h"
 #include "harness/stages/exit_status.h"
 #include "harness/stages/plan.h"
 #include "harness/stages/scenario.h"
-#include "harness/app/session.h"
-#include "harness/flink/real_cluster.h"
 #include "tests/e2e_support.h"
 
 using namespace tmfault;
@@ -47,7 +47,8 @@ SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& ou
   SessionOptions so;
   so.out_root = out;
   so.jobs = 2;
-  auto derivations = std::make_shared<DerivationCache>(derive_all(dist, derivations_of(plans), out / ".derive", nullptr));
+  auto derivations = std::make_shared<DerivationCache>(derive_all(dist, derivations_of(plans), out / ".derive",
+                                                                  nullptr));
   so.make_cluster = real_clusters(dist, g_cgroups, nullptr, derivations);
   fs::path run_dir;
   auto start = std::chrono::steady_clock::now();
@@ -63,7 +64,6 @@ const RunRecord& find(const SuiteResult& s, std::string_view scenario, std::stri
   FAIL("no record " << scenario << "/" << variant);
   throw std::logic_error("unreachable");
 }
-
 
 }  // namespace
 
@@ -125,8 +125,8 @@ TEST_CASE("bisect finds the smallest metaspace that resolves the metaspace sympt
   // A coarse grid keeps it to 3 runs: 256m (healthy), 96m (oom-metaspace), 176m (healthy). The
   // faulty run's [expect] mentions must not carry over to the healthy probes.
   Tmfault t({"bisect", (fs::path(TMFAULT_SOURCE_DIR) / "scenarios/metaspace.toml").string(), "--option",
-             "taskmanager.memory.jvm-metaspace.size", "--low", "96m", "--high", "256m", "--step", "80m",
-             "--out", out.string()});
+             "taskmanager.memory.jvm-metaspace.size", "--low", "96m", "--high", "256m", "--step", "80m", "--out",
+             out.string()});
   int code = t.wait();
   INFO(t.text());
   CHECK(code == 0);

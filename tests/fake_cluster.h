@@ -57,8 +57,10 @@ struct Calls {
 /// registered at 2 s, its task running at 2.5 s.
 inline std::vector<Script::Line> cluster_up() {
   return {{900ms, Role::jobmanager, "INFO  Rest endpoint listening at http://127.0.0.1:8081"},
-          {1200ms, Role::jobmanager, "INFO  org.apache.flink.runtime.dispatcher.StandaloneDispatcher [] - Submitting job 'x' (c0ffee)."},
-          {2000ms, Role::taskmanager, "INFO  Successful registration at resource manager pekko.tcp://x under registration id 1."},
+          {1200ms, Role::jobmanager,
+           "INFO  org.apache.flink.runtime.dispatcher.StandaloneDispatcher [] - Submitting job 'x' (c0ffee)."},
+          {2000ms, Role::taskmanager,
+           "INFO  Successful registration at resource manager pekko.tcp://x under registration id 1."},
           {2500ms, Role::taskmanager, "INFO  Source: seq (1/1) switched from INITIALIZING to RUNNING."}};
 }
 
@@ -185,7 +187,8 @@ struct FakeClusters {
     return [this](const std::filesystem::path&, int, LineHandler on_line) -> std::unique_ptr<Cluster> {
       std::size_t n = calls.size();
       calls.emplace_back();
-      return std::make_unique<FakeCluster>(tries[std::min(n, tries.size() - 1)], std::move(on_line), calls.back(), &stop);
+      return std::make_unique<FakeCluster>(tries[std::min(n, tries.size() - 1)], std::move(on_line), calls.back(),
+                                           &stop);
     };
   }
 };

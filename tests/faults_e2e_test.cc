@@ -19,15 +19,15 @@
 #include <thread>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/os.h"
 #include "cgroup/process.h"
 #include "harness/app/scenario_files.h"
-#include "harness/stages/check.h"
 #include "harness/flink/dist.h"
-#include "harness/stages/exit_status.h"
-#include "harness/stages/plan.h"
 #include "harness/flink/real_cluster.h"
 #include "harness/flink/runner.h"
-#include "cgroup/os.h"
+#include "harness/stages/check.h"
+#include "harness/stages/exit_status.h"
+#include "harness/stages/plan.h"
 #include "harness/stages/scenario.h"
 #include "tests/e2e_support.h"
 
@@ -46,8 +46,8 @@ const fs::path kData = kRoot / "tests/data/scenarios";
 
 TEST_CASE("the JobManager dying mid-run is that variant's error verdict; the suite goes on; exit 3") {
   fs::path out = temp_out("faults-jm-dies");
-  Tmfault t({"run", "--no-color", "-j", "1", "--out", out.string(), "--only", "heap-space/faulty",
-             "--only", "heap-space/increase-total-memory", (kRoot / "scenarios/heap-space.toml").string()});
+  Tmfault t({"run", "--no-color", "-j", "1", "--out", out.string(), "--only", "heap-space/faulty", "--only",
+             "heap-space/increase-total-memory", (kRoot / "scenarios/heap-space.toml").string()});
   REQUIRE(wait_until([&] { return cgroups_of(g_cgroups, t.p->pid(), "-tm").size() == 1; }, 60s));
   fs::path jm = cgroups_of(g_cgroups, t.p->pid(), "-jm").at(0);
   std::ifstream procs(jm / "cgroup.procs");
@@ -92,8 +92,8 @@ TEST_CASE("SIGINT or SIGTERM mid-run: exit 128+signal within 2 s, results so far
   INFO(t.text());
   CHECK(code == 128 + signo);
   CHECK(took.count() < 2000);
-  std::cout << fmt::format("signal {} once a {} cgroup exists: tmfault exited {} after {} ms\n", signo,
-                           moment, code, took.count());
+  std::cout << fmt::format("signal {} once a {} cgroup exists: tmfault exited {} after {} ms\n", signo, moment, code,
+                           took.count());
   CHECK(cgroups_of(g_cgroups, t.p->pid()).empty());
   CHECK(processes_mentioning(out.string()).empty());  // JM, TM, BashJavaUtils: all gone
   std::ifstream results(out / "latest/results.json");
@@ -198,8 +198,8 @@ Observation run_with_port_taken(const std::string& scenario, const HeldPort& hel
   REQUIRE(plan.variant == "faulty");
   RunContext ctx;
   ctx.dist = &dist, ctx.dir = dir;
-  ctx.make_cluster =
-      real_clusters(dist, g_cgroups, nullptr, nullptr, [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
+  ctx.make_cluster = real_clusters(dist, g_cgroups, nullptr, nullptr,
+                                   [&] { return picks++ == 0 ? held.port : os::free_loopback_port(); });
   Observation o = run_variant(plan, ctx);
   Verdict v = check(plan, o);
   INFO(o.harness_error << " / " << v.reason);
@@ -262,11 +262,11 @@ TEST_CASE("the disk under --out fills up: a clear error, exit 3, earlier results
   std::ofstream(out / "20250101T000000Z/results.json") << "{\"earlier\": true}\n";
   fs::create_directory_symlink("20250101T000000Z", out / "latest");
   // Fill all but a little: full at once, at the jar copy, or while the JVMs write their logs.
-  auto [room_kib, scenario, only] = GENERATE(table<std::size_t, std::string, std::string>(
-      {{16, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
-       {64, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
-       {200, "scenarios/heap-space.toml", "heap-space/faulty"}}));
-  struct statvfs st{};
+  auto [room_kib, scenario, only] = GENERATE(
+      table<std::size_t, std::string, std::string>({{16, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
+                                                    {64, "tests/data/scenarios/quick-illegal.toml", "quick-illegal"},
+                                                    {200, "scenarios/heap-space.toml", "heap-space/faulty"}}));
+  struct statvfs st {};
   REQUIRE(::statvfs(out.c_str(), &st) == 0);
   std::string filler(st.f_bavail * st.f_frsize - room_kib * 1024, 'x');
   std::ofstream(out / "filler") << filler;

@@ -35,7 +35,8 @@ TEST_CASE("the TaskManager argv follows taskmanager.sh and flink-console.sh") {
 TEST_CASE("cluster options keep everything on loopback and never restart") {
   auto o = cluster_options({6123}, "/run", Millis(90'000));
   auto get = [&](std::string_view k) {
-    for (auto& [key, v] : o) if (key == k) return v;
+    for (auto& [key, v] : o)
+      if (key == k) return v;
     return std::string();
   };
   CHECK(get("jobmanager.rpc.address") == "127.0.0.1");

@@ -40,6 +40,7 @@ TEST_CASE("BashJavaUtils output without two result lines is rejected like config
   std::string error;
   CHECK_FALSE(parse_bash_java_utils("Exception in thread main\n", Role::taskmanager, error));
   CHECK(error == "expected 2 'BASH_JAVA_UTILS_EXEC_RESULT:' lines from BashJavaUtils, got 0");
-  CHECK_FALSE(parse_bash_java_utils("BASH_JAVA_UTILS_EXEC_RESULT:-Xmx1\nBASH_JAVA_UTILS_EXEC_RESULT:-D a=1b\n", Role::taskmanager, error));
+  CHECK_FALSE(parse_bash_java_utils("BASH_JAVA_UTILS_EXEC_RESULT:-Xmx1\nBASH_JAVA_UTILS_EXEC_RESULT:-D a=1b\n",
+                                    Role::taskmanager, error));
   CHECK(error.find("no usable") != std::string::npos);
 }

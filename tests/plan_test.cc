@@ -11,11 +11,17 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   sc.workload_args = {{"retain", "300m"}};
   sc.options = {{"taskmanager.memory.process.size", "1g"}, {"taskmanager.numberOfTaskSlots", "1"}};
   sc.expect = Symptom::oom_heap;
-  Remedy total{"increase total memory", {{"taskmanager.memory.process.size", "2g"}}, {}, Symptom::healthy, "", {}, {},
-               {}, {}};
+  Remedy total{
+      "increase total memory", {{"taskmanager.memory.process.size", "2g"}}, {}, Symptom::healthy, "", {}, {}, {}, {}};
   Remedy heap{"increase task heap memory",
               {{"taskmanager.memory.task.heap.size", "512m"}, {"taskmanager.memory.managed.size", "128m"}},
-              {"taskmanager.memory.process.size"}, Symptom::healthy, "", {}, {}, {}, {}};
+              {"taskmanager.memory.process.size"},
+              Symptom::healthy,
+              "",
+              {},
+              {},
+              {},
+              {}};
   sc.remedies = {total, heap};
   auto plans = plan_scenario(sc);
   REQUIRE(plans.size() == 3);
@@ -27,8 +33,8 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   CHECK(plans[1].options[0].second == "2g");
   CHECK(plans[1].expect == Symptom::healthy);
   CHECK(plans[2].options == FlinkOptions{{"taskmanager.numberOfTaskSlots", "1"},
-                                            {"taskmanager.memory.task.heap.size", "512m"},
-                                            {"taskmanager.memory.managed.size", "128m"}});
+                                         {"taskmanager.memory.task.heap.size", "512m"},
+                                         {"taskmanager.memory.managed.size", "128m"}});
   CHECK(plans[2].changed.back() == std::pair<std::string, std::string>{"taskmanager.memory.process.size", "(unset)"});
   CHECK(describe_plan(plans[2]).find("(unset)") != std::string::npos);
 }

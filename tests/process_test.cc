@@ -83,21 +83,15 @@ std::vector<std::string> feed_all(LineBuffer& b, std::initializer_list<std::stri
 TEST_CASE("LineBuffer splits chunks into lines", "[process][lines]") {
   LineBuffer b;
   SECTION("lines across chunk boundaries") {
-    CHECK(feed_all(b, {"ab", "c\nde", "f\n\ng"}) ==
-          std::vector<std::string>{"abc", "def", "", "g"});
+    CHECK(feed_all(b, {"ab", "c\nde", "f\n\ng"}) == std::vector<std::string>{"abc", "def", "", "g"});
   }
-  SECTION("nothing pending, nothing at finish") {
-    CHECK(feed_all(b, {"a\n"}) == std::vector<std::string>{"a"});
-  }
-  SECTION("a carriage return is kept") {
-    CHECK(feed_all(b, {"a\r\n"}) == std::vector<std::string>{"a\r"});
-  }
+  SECTION("nothing pending, nothing at finish") { CHECK(feed_all(b, {"a\n"}) == std::vector<std::string>{"a"}); }
+  SECTION("a carriage return is kept") { CHECK(feed_all(b, {"a\r\n"}) == std::vector<std::string>{"a\r"}); }
 }
 
 TEST_CASE("LineBuffer cuts lines longer than its maximum into pieces", "[process][lines]") {
   LineBuffer b(4);
-  CHECK(feed_all(b, {"abcdefghij\nxy", "z\n1234\n"}) ==
-        std::vector<std::string>{"abcd", "efgh", "ij", "xyz", "1234"});
+  CHECK(feed_all(b, {"abcdefghij\nxy", "z\n1234\n"}) == std::vector<std::string>{"abcd", "efgh", "ij", "xyz", "1234"});
 }
 
 TEST_CASE("the wait status is raw: exit codes and signals stay apart", "[process]") {
@@ -163,8 +157,7 @@ TEST_CASE("start throws a system_error naming what failed", "[process][errors]")
   SECTION("nonexistent exe") {
     const auto e = start_error({"/nonexistent/tmfault-no-such-exe", {}, {}, "/", {}});
     CHECK(e.code().value() == ENOENT);
-    CHECK(std::string(e.what()) ==
-          "cannot execute \"/nonexistent/tmfault-no-such-exe\": No such file or directory");
+    CHECK(std::string(e.what()) == "cannot execute \"/nonexistent/tmfault-no-such-exe\": No such file or directory");
   }
   SECTION("not executable") {
     char path[] = "/tmp/tmfault-process-test-XXXXXX";
@@ -179,16 +172,14 @@ TEST_CASE("start throws a system_error naming what failed", "[process][errors]")
     auto spec = child_spec({"exit", "0"});
     spec.cwd = "/nonexistent/tmfault-cwd";
     const auto e = start_error(spec);
-    CHECK(std::string(e.what()) ==
-          "cannot enter \"/nonexistent/tmfault-cwd\": No such file or directory");
+    CHECK(std::string(e.what()) == "cannot enter \"/nonexistent/tmfault-cwd\": No such file or directory");
   }
   SECTION("join_procs that cannot be written") {
     auto spec = child_spec({"exit", "0"});
     spec.join_procs = "/nonexistent/tmfault-cg/cgroup.procs";
     const auto e = start_error(spec);
     CHECK(e.code().value() == ENOENT);
-    CHECK(std::string(e.what()) ==
-          "cannot join \"/nonexistent/tmfault-cg/cgroup.procs\": No such file or directory");
+    CHECK(std::string(e.what()) == "cannot join \"/nonexistent/tmfault-cg/cgroup.procs\": No such file or directory");
   }
   SECTION("relative exe") {
     CHECK_THROWS_AS(Process::start({"bin/true", {}, {}, "/", {}}, {}, {}), std::invalid_argument);
@@ -276,7 +267,8 @@ TEST_CASE("the child starts with default signal state and its own process group"
   sigemptyset(&term);
   sigaddset(&term, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &term, &old);
-  struct sigaction ign {}, old_pipe {};
+  struct sigaction ign {
+  }, old_pipe{};
   ign.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ign, &old_pipe);
   Capture c;
@@ -319,8 +311,7 @@ TEST_CASE("the child dies with the thread that started it (PR_SET_PDEATHSIG)", "
 }
 
 TEST_CASE("an exception from a sink is rethrown by wait_for and poll", "[process]") {
-  auto p = Process::start(child_spec({"split"}),
-                          [](std::string_view) { throw std::runtime_error("sink failed"); }, {});
+  auto p = Process::start(child_spec({"split"}), [](std::string_view) { throw std::runtime_error("sink failed"); }, {});
   CHECK_THROWS_WITH(p->wait_for(10s), "sink failed");
   CHECK_THROWS_WITH(p->poll(), "sink failed");
 }

@@ -7,8 +7,8 @@
 
 #include "reports/cells.h"
 #include "reports/escape.h"
-#include "reports/svg.h"
 #include "reports/reports.h"
+#include "reports/svg.h"
 
 using namespace tmfault;
 using namespace tmfault::reports;
@@ -29,9 +29,25 @@ std::string slurp(const fs::path& p) {
 SuiteResult full_suite() {
   RunRecord faulty;
   VariantPlan& p = faulty.plan;
-  p = {"heap-space", "mem_trouble.md#heap", "OutOfMemoryError: Java heap space", "faulty", "faulty run",
-       VariantKind::faulty, Role::taskmanager, {{"taskmanager.memory.process.size", "1g"}, {"a.b", "c"}}, {}, Symptom::oom_heap,
-       {"Java heap space"}, "", "The exception usually indicates that the JVM heap is too small.", "", "heap", "org.tmfault.workloads.Heap", {"--retain", "256m"}, 1 << 30, Millis(90'000)};
+  p = {"heap-space",
+       "mem_trouble.md#heap",
+       "OutOfMemoryError: Java heap space",
+       "faulty",
+       "faulty run",
+       VariantKind::faulty,
+       Role::taskmanager,
+       {{"taskmanager.memory.process.size", "1g"}, {"a.b", "c"}},
+       {},
+       Symptom::oom_heap,
+       {"Java heap space"},
+       "",
+       "The exception usually indicates that the JVM heap is too small.",
+       "",
+       "heap",
+       "org.tmfault.workloads.Heap",
+       {"--retain", "256m"},
+       1 << 30,
+       Millis(90'000)};
   Observation& o = faulty.observation;
   o.derive_ok = true;
   o.memory = MemoryBreakdown{Role::taskmanager, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, {"-Xmx3"}, {"-D", "x=1b"}};
@@ -45,8 +61,8 @@ SuiteResult full_suite() {
   o.job_state = "FAILED";
   o.job_failure = "Caused by: java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)";
   o.timed_out = true;
-  o.timings = {Millis(1), Millis(2), Millis(3), Millis(4), std::nullopt, Millis(1500), Millis(2000),
-               std::nullopt, std::nullopt};
+  o.timings = {Millis(1),    Millis(2),    Millis(3),    Millis(4),   std::nullopt,
+               Millis(1500), Millis(2000), std::nullopt, std::nullopt};
   o.samples = {{Millis(0), 10}, {Millis(500), 1 << 29}, {Millis(1000), 1 << 30}};
   o.ports = {{"rest.port", "8081"}, {"jobmanager.rpc.port", "6123"}};
   faulty.verdict = {Outcome::pass, Symptom::oom_heap, true, "tm log: java.lang.OutOfMemoryError: Java heap space"};

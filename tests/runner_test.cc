@@ -158,8 +158,9 @@ TEST_CASE("corner: the same words in a config dump or an argument are no symptom
                      "2026-12-02 09:38:17,148 INFO  GlobalConfiguration [] - Loading configuration property: "
                      "x.note, java.lang.OutOfMemoryError: Java heap space"});
   s.lines.push_back({1100ms, Role::taskmanager, "    -Dnote=java.lang.OutOfMemoryError: Metaspace"});
-  s.lines.push_back({1200ms, Role::jobmanager, "INFO  Program Arguments: --text java.io.IOException: "
-                                               "Insufficient number of network buffers: required 1"});
+  s.lines.push_back({1200ms, Role::jobmanager,
+                     "INFO  Program Arguments: --text java.io.IOException: "
+                     "Insufficient number of network buffers: required 1"});
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::healthy), f);
   CHECK(r.o.hits.empty());
@@ -168,9 +169,8 @@ TEST_CASE("corner: the same words in a config dump or an argument are no symptom
 
 TEST_CASE("corner: BashJavaUtils failing without an IllegalConfigurationException -> error") {
   Script s;
-  s.derivation.output =
-      "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n"
-      "\tat org.apache.flink.runtime.util.bash.BashJavaUtils.main(BashJavaUtils.java:47)\n";
+  s.derivation.output = "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n"
+                        "\tat org.apache.flink.runtime.util.bash.BashJavaUtils.main(BashJavaUtils.java:47)\n";
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::illegal_config), f);
   CHECK(f.calls[0].started.empty());  // derived first: no JobManager, no TaskManager
@@ -247,7 +247,8 @@ TEST_CASE("the JobManager's port taken: tried again on a new port, the first try
 
 TEST_CASE("the JobManager's port taken on every try -> error after three") {
   Script taken;
-  taken.lines = {{1200ms, Role::jobmanager, "java.net.BindException: Could not start actor system on any port in port range 6123"}};
+  taken.lines = {{1200ms, Role::jobmanager,
+                  "java.net.BindException: Could not start actor system on any port in port range 6123"}};
   taken.exits[Role::jobmanager] = {1300ms, ExitStatus{false, 1}};
   FakeClusters f{{taken}};
   Ran r = run(plan_expecting(Symptom::healthy), f);
@@ -350,8 +351,12 @@ TEST_CASE("JobManager subject: Flink refusing its options starts no process at a
   s.derivation.output =
       "Exception in thread \"main\" org.apache.flink.configuration.IllegalConfigurationException: Cannot read "
       "memory size from config option 'jobmanager.memory.off-heap.size'.\n"
-      "\tat org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils.getMemorySizeFromConfig(ProcessMemoryUtils.java:281)\n"
-      "\tat org.apache.flink.runtime.jobmanager.JobManagerProcessUtils.processSpecFromConfig(JobManagerProcessUtils.java:57)\n";
+      "\tat "
+      "org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils.getMemorySizeFromConfig(ProcessMemoryUtils.java:"
+      "281)\n"
+      "\tat "
+      "org.apache.flink.runtime.jobmanager.JobManagerProcessUtils.processSpecFromConfig(JobManagerProcessUtils.java:57)"
+      "\n";
   FakeClusters f{{s}};
   VariantPlan p = jm_plan_expecting(Symptom::illegal_config);
   p.expect_mentions = {"jobmanager.memory.off-heap.size"};
@@ -430,7 +435,8 @@ TEST_CASE("corner: an OOM kill by the machine or a parent's limit is an error, n
   Script s;
   s.lines = cluster_up();
   s.exits[Role::taskmanager] = {9000ms, ExitStatus{true, 9}};
-  s.cgroups[Role::taskmanager].foreign_oom_kill = "memory.events.local oom_kill 1 but oom 0; the machine ran out (vmstat oom_kill +1)";
+  s.cgroups[Role::taskmanager].foreign_oom_kill =
+      "memory.events.local oom_kill 1 but oom 0; the machine ran out (vmstat oom_kill +1)";
   FakeClusters f{{s}};
   Ran r = run(plan_expecting(Symptom::container_killed), f);
   CHECK(r.v.outcome == Outcome::error);
@@ -464,7 +470,8 @@ TEST_CASE("session JobManager: a job it refuses is the harness's error, and no T
   Ran r = run(plan_expecting(Symptom::healthy), f);
   CHECK(f.calls[0].started.empty());
   CHECK(r.v.outcome == Outcome::error);
-  CHECK(r.v.reason == "the JobManager did not take the job: The main method caused an error: unexpected argument '--bogus'");
+  CHECK(r.v.reason ==
+        "the JobManager did not take the job: The main method caused an error: unexpected argument '--bogus'");
 }
 
 TEST_CASE("session JobManager: its death while the job runs is an error") {
@@ -538,8 +545,9 @@ TEST_CASE("corner: an OutOfMemoryError the JVM could not log counts only with a 
     Script s;
     s.lines = cluster_up();
     s.job_states = {{1000ms, "RUNNING"}};
-    s.lines.push_back({9800ms, Role::taskmanager,
-                       "Caught exception class java.lang.OutOfMemoryError logging exception class java.lang.InternalError"});
+    s.lines.push_back(
+        {9800ms, Role::taskmanager,
+         "Caught exception class java.lang.OutOfMemoryError logging exception class java.lang.InternalError"});
     s.exits[Role::taskmanager] = {10000ms, ExitStatus{false, 239}};
     PoolSample p;
     p.at = 9700ms;

@@ -168,7 +168,8 @@ TEST_CASE("a zero timeout is an error; huge ones stop where a deadline would ove
     INFO(zero);
     CHECK(r.scenarios.empty());
     CHECK(messages(r) == fmt::format("bad timeout: '{}' must be greater than 0 (omit timeout for the "
-                                     "default of 90s)\n", zero));
+                                     "default of 90s)\n",
+                                     zero));
   }
   LoadResult one = parse_scenario(with_line("timeout = ", "timeout = \"1ms\""), "t.toml");
   REQUIRE(one.scenarios.size() == 1);
@@ -187,7 +188,8 @@ TEST_CASE("a cgroup_limit below 1 MiB is an error that says to omit it") {
     CHECK(r.scenarios.empty());
     CHECK(messages(r) == fmt::format("bad cgroup_limit: '{}' must be at least 1m, as no JVM starts in "
                                      "less (omit cgroup_limit to use Flink's derived total process "
-                                     "size)\n", tiny));
+                                     "size)\n",
+                                     tiny));
   }
   for (const char* ok : {"1m", "1024k", "8191t"}) {
     LoadResult r = parse_scenario(with_line("cgroup_limit = ", fmt::format("cgroup_limit = \"{}\"", ok)), "c.toml");
@@ -201,7 +203,8 @@ TEST_CASE("quoted values are escaped onto one line, inert in a terminal") {
   CHECK(quote("a\tb\rc\x1b[2J\x7f\x01") == "'a\\tb\\rc\\x1b[2J\\x7f\\x01'");
   CHECK(quote("C:\\tmp") == "'C:\\\\tmp'");        // a shown backslash always starts an escape
   CHECK(quote("gr\xC3\xB6\xC3\x9F") == "'gr\xC3\xB6\xC3\x9F'");  // printable UTF-8 kept
-  CHECK(quote("\xC2\x9B" "2J") == "'\\u009b2J'");     // C1 CSI
+  CHECK(quote("\xC2\x9B"
+              "2J") == "'\\u009b2J'");     // C1 CSI
   CHECK(quote("\xFF\xC3x") == "'\\xff\\xc3x'");       // not UTF-8
   CHECK(quote("\xC3\xB6\xFF\xE2\x82") == "'\xC3\xB6\\xff\\xe2\\x82'");  // valid kept, bad bytes escaped
   CHECK(quote("\xED\xA0\x80\xC0\xAF") == "'\\xed\\xa0\\x80\\xc0\\xaf'");  // surrogate, overlong
@@ -264,7 +267,8 @@ symptom = "illegal-config"
 [[remedy]]
 name = "fix"
 set = { "taskmanager.memory.managed.fractoin" = "0.4" }
-)", "k.toml");
+)",
+                                "k.toml");
   REQUIRE(r.scenarios.size() == 1);
   std::set<std::string> known{"taskmanager.memory.process.size", "taskmanager.memory.managed.fraction"};
   auto ds = check_option_keys(r.scenarios[0], known, "1.20.5");
@@ -281,7 +285,8 @@ TEST_CASE("option keys in warnings are quoted on one line") {
   REQUIRE(r.scenarios.size() == 1);
   auto ds = check_option_keys(r.scenarios[0],
                               {"taskmanager.memory.process.size", "taskmanager.memory.network.fraction",
-                               "taskmanager.memory.framework.heap.size"}, "1.20.5");
+                               "taskmanager.memory.framework.heap.size"},
+                              "1.20.5");
   REQUIRE(ds.size() == 1);
   CHECK(ds[0].message == "'a\\x1b[2J\\nb' is not an option of Flink 1.20.5 (Flink ignores unknown keys)");
 }

@@ -80,8 +80,8 @@ TEST_CASE("an interrupted session stops starting variants and says so") {
   so.make_cluster = f.factory();
   so.stop = &f.stop;
   fs::path run_dir;
-  SuiteResult suite = run_session({plan("faulty", Symptom::oom_heap), plan("remedy", Symptom::healthy)}, {}, dist,
-                                  so, run_dir);
+  SuiteResult suite = run_session({plan("faulty", Symptom::oom_heap), plan("remedy", Symptom::healthy)}, {}, dist, so,
+                                  run_dir);
   CHECK(suite.interrupted);
   REQUIRE(suite.records.size() == 1);
   CHECK(suite.records[0].verdict.reason == "interrupted");

@@ -29,10 +29,10 @@ inline int skip_exit_code(const std::string& reason) {
 
 /// Inside a Catch2 test case: ends it as skipped (a WARN with the reason), or fails it when
 /// skips are forbidden. `reason` is a Catch2 message expression.
-#define TMFAULT_SKIP(reason)                                                          \
-  do {                                                                                \
-    if (::tmfault::testing::skips_forbidden())                                \
+#define TMFAULT_SKIP(reason)                                                         \
+  do {                                                                               \
+    if (::tmfault::testing::skips_forbidden())                                       \
       FAIL("cannot run: " << reason << " (TMFAULT_REQUIRE_E2E=1 forbids skipping)"); \
-    WARN("skipped: " << reason);                                                      \
-    return;                                                                           \
+    WARN("skipped: " << reason);                                                     \
+    return;                                                                          \
   } while (false)

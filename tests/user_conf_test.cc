@@ -18,13 +18,12 @@ std::string arg(const Scenario& sc, const std::string& key) {
 }  // namespace
 
 TEST_CASE("user config: nested and flat keys read as Flink reads them; only memory options kept") {
-  UserConf c = parse_user_conf(
-      "jobmanager:\n  rpc:\n    address: jm.example.org\n    port: 6123\n"
-      "taskmanager:\n  numberOfTaskSlots: 4\n  memory:\n    process:\n      size: 1728m\n"
-      "taskmanager.memory.managed.fraction: 0.2\n"
-      "state.backend.rocksdb.memory.managed: true\n"
-      "env.java.opts.all: [-Da=1, -Db=2]\n",
-      "conf/config.yaml");
+  UserConf c = parse_user_conf("jobmanager:\n  rpc:\n    address: jm.example.org\n    port: 6123\n"
+                               "taskmanager:\n  numberOfTaskSlots: 4\n  memory:\n    process:\n      size: 1728m\n"
+                               "taskmanager.memory.managed.fraction: 0.2\n"
+                               "state.backend.rocksdb.memory.managed: true\n"
+                               "env.java.opts.all: [-Da=1, -Db=2]\n",
+                               "conf/config.yaml");
   CHECK(c.memory == FlinkOptions{{"taskmanager.numberOfTaskSlots", "4"},
                                  {"taskmanager.memory.process.size", "1728m"},
                                  {"taskmanager.memory.managed.fraction", "0.2"},
@@ -44,7 +43,8 @@ std::vector<std::string> problems(std::string_view yaml) {
 TEST_CASE("user config: not YAML, or not a map, is an error naming file:line:col, collected") {
   REQUIRE(problems("a: [1\n").size() == 1);
   CHECK(problems("a: [1\n")[0].starts_with("c.yaml:2:1: error: not YAML: "));
-  CHECK(problems("- a\n- b\n") == std::vector<std::string>{"c.yaml:1:1: error: a Flink config is a map of options, not a list"});
+  CHECK(problems("- a\n- b\n") ==
+        std::vector<std::string>{"c.yaml:1:1: error: a Flink config is a map of options, not a list"});
   CHECK(parse_user_conf("", "empty.yaml").memory.empty());
   // Found by fuzzing: a complex key ("? ...") used to escape as a yaml-cpp conversion error.
   CHECK(problems("? [a, b]\n: 1\n") ==
@@ -64,11 +64,12 @@ TEST_CASE("user config: misspelt keys get a did-you-mean against the version's k
                               "taskmanager.memory.task.heap.size", "jobmanager.rpc.port"};
   std::vector<std::string> shown;
   for (const Diagnostic& d : check_conf_keys(c, known, "1.20.5")) shown.push_back(format_diagnostic(d));
-  CHECK(shown == std::vector<std::string>{
-                     "c.yaml:1:1: warning: 'taskmanager.memory.proces.size' is not an option of Flink 1.20.5; did "
-                     "you mean 'taskmanager.memory.process.size'? (Flink ignores unknown keys)",
-                     "c.yaml:2:1: warning: 'taskmanger.memory.managed.size' is not an option of Flink 1.20.5; did "
-                     "you mean 'taskmanager.memory.managed.size'? (Flink ignores unknown keys; tmfault leaves it out)"});
+  CHECK(shown ==
+        std::vector<std::string>{
+            "c.yaml:1:1: warning: 'taskmanager.memory.proces.size' is not an option of Flink 1.20.5; did "
+            "you mean 'taskmanager.memory.process.size'? (Flink ignores unknown keys)",
+            "c.yaml:2:1: warning: 'taskmanger.memory.managed.size' is not an option of Flink 1.20.5; did "
+            "you mean 'taskmanager.memory.managed.size'? (Flink ignores unknown keys; tmfault leaves it out)"});
   CHECK(check_conf_keys(c, {}, "1.20.5").empty());  // no key list: nothing to say
 }
 
@@ -96,8 +97,8 @@ TEST_CASE("check scenarios: --workload NAME:key=value overrides or adds argument
   CHECK(two[0].title == "heap --retain 600m --hold-ms 100");
   CHECK(two[1].id == "conf-heap-2");
   CHECK(arg(two[2], "parallelism") == "1");  // no slots configured: Flink's default of 1
-  CHECK_THROWS_WITH(conf_check_scenarios(c, {"heapp"}),
-                    "--workload 'heapp': unknown workload 'heapp' (known: heap, direct, metaspace, network, rocksdb, classloader-leak)");
+  CHECK_THROWS_WITH(conf_check_scenarios(c, {"heapp"}), "--workload 'heapp': unknown workload 'heapp' (known: heap, "
+                                                        "direct, metaspace, network, rocksdb, classloader-leak)");
   CHECK_THROWS_WITH(conf_check_scenarios(c, {"heap:retain"}),
                     "--workload 'heap:retain': 'retain' is not key=value (e.g. heap:retain=300m)");
 }

@@ -72,13 +72,12 @@ TEST_CASE("compare_versions lines the claims up by section, marks what differs a
 }
 
 TEST_CASE("a claim only a later suite ran stays with its scenario") {
-  std::vector<SuiteResult> suites{
-      suite("2.2.1", {record("heap", "faulty", Outcome::pass, Symptom::oom_heap),
-                      record("heap", "a", Outcome::pass, Symptom::healthy),
-                      record("meta", "faulty", Outcome::pass, Symptom::oom_metaspace)}),
-      suite("2.3.0", {record("heap", "faulty", Outcome::pass, Symptom::oom_heap),
-                      record("meta", "faulty", Outcome::pass, Symptom::oom_metaspace),
-                      record("heap", "b", Outcome::pass, Symptom::healthy)})};
+  std::vector<SuiteResult> suites{suite("2.2.1", {record("heap", "faulty", Outcome::pass, Symptom::oom_heap),
+                                                  record("heap", "a", Outcome::pass, Symptom::healthy),
+                                                  record("meta", "faulty", Outcome::pass, Symptom::oom_metaspace)}),
+                                  suite("2.3.0", {record("heap", "faulty", Outcome::pass, Symptom::oom_heap),
+                                                  record("meta", "faulty", Outcome::pass, Symptom::oom_metaspace),
+                                                  record("heap", "b", Outcome::pass, Symptom::healthy)})};
   std::vector<std::string> ids;
   for (const ClaimAcross& c : compare_versions(suites).claims) ids.push_back(c.id);
   CHECK(ids == std::vector<std::string>{"heap/faulty", "heap/a", "heap/b", "meta/faulty"});
@@ -110,7 +109,8 @@ TEST_CASE("version_cell names the verdict and the observed symptom") {
   CHECK(version_cell(&r) == "ERROR");
 }
 
-TEST_CASE("versions_text: a table per section, a row per claim under its scenario, then each difference with both breakdowns") {
+TEST_CASE("versions_text: a table per section, a row per claim under its scenario, then each difference with both "
+          "breakdowns") {
   std::string t = versions_text(two_versions(), false);
   CHECK(t.find("Flink versions side by side: 1.20.5, 2.3.0") != std::string::npos);
   CHECK(t.find("3 claims: 2 the same on every version, 1 differ, 1 not run on every version") != std::string::npos);

@@ -33,8 +33,8 @@ constexpr const char* kAbout =
     "3 harness or environment error, 130/143 interrupted";
 
 /// Every subcommand, in the order --help lists them.
-constexpr CommandFactory kCommands[] = {run_command,    explain_command, report_command,
-                                        doc_check_command, bisect_command, check_command};
+constexpr CommandFactory kCommands[] = {run_command,       explain_command, report_command,
+                                        doc_check_command, bisect_command,  check_command};
 
 /// Runs `c`, turning every error into its message, its hint and its exit code.
 int run_guarded(const Command& c) {

@@ -31,8 +31,8 @@ std::uint64_t size_arg(std::string_view flag, const std::string& text) {
 
 void print_probe(const RunRecord& r) {
   std::string seen = r.verdict.outcome == Outcome::pass ? "healthy"
-                     : r.verdict.observed_known          ? std::string(symptom_name(r.verdict.observed))
-                                                         : "?";
+                     : r.verdict.observed_known         ? std::string(symptom_name(r.verdict.observed))
+                                                        : "?";
   std::cout << fmt::format("  {:<44} {:<17} {:>6}\n", r.plan.name, seen, reports::seconds(r.observation.timings.total))
             << std::flush;
 }

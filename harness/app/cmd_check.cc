@@ -23,7 +23,8 @@ struct CheckArgs {
 UserConf read_conf(const std::filesystem::path& file) {
   UserConf conf = parse_user_conf(read_text(file), file);
   for (const auto& d : conf.diagnostics) std::cerr << format_diagnostic(d) << "\n";
-  if (has_errors(conf.diagnostics)) throw UsageError(fmt::format("{} cannot be read as a Flink config", quote(file.string())));
+  if (has_errors(conf.diagnostics))
+    throw UsageError(fmt::format("{} cannot be read as a Flink config", quote(file.string())));
   if (conf.memory.empty())
     throw UsageError(fmt::format("{} sets no TaskManager memory option (taskmanager.memory.*): nothing to check",
                                  quote(file.string())));
@@ -65,7 +66,8 @@ int check(CheckArgs& a) {
   std::vector<VariantPlan> plans = conf_plans(loaded);
   if (!a.suite.dry_run) {
     FlinkDist dist = locate_dist(dist_options(a.suite.flink));
-    for (const auto& d : check_conf_keys(conf, dist.option_keys, dist.version)) std::cerr << format_diagnostic(d) << "\n";
+    for (const auto& d : check_conf_keys(conf, dist.option_keys, dist.version))
+      std::cerr << format_diagnostic(d) << "\n";
     if (std::string no = refusal(plans.front(), dist); !no.empty()) {
       std::cout << fmt::format("FAIL  Flink {} refuses this configuration, so every workload would fail alike:\n"
                                "      {}\n",
@@ -80,11 +82,12 @@ int check(CheckArgs& a) {
 
 Command check_command(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
-  CLI::App* ch = app.add_subcommand(
-      "check", "a regression gate for your own Flink config: run the standard workloads under its "
-               "TaskManager memory options; each must come out healthy");
-  ch->add_option("--conf", a->conf, "your config.yaml (or flink-conf.yaml); only the TaskManager's memory "
-                                    "options are used")
+  CLI::App* ch = app.add_subcommand("check",
+                                    "a regression gate for your own Flink config: run the standard workloads under its "
+                                    "TaskManager memory options; each must come out healthy");
+  ch->add_option("--conf", a->conf,
+                 "your config.yaml (or flink-conf.yaml); only the TaskManager's memory "
+                 "options are used")
       ->required();
   ch->add_option("--workload", a->workloads,
                  "NAME or NAME:key=value,... (repeatable; default: heap, direct, metaspace, network, "

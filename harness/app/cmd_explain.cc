@@ -68,9 +68,11 @@ Command explain_command(CLI::App& app) {
                  "without running anything");
   ex->add_option("paths", a->paths, "scenario files or directories (default: the project's scenarios/)");
   ex->add_option("--only", a->only, "only SCENARIO or SCENARIO/VARIANT (repeatable)")->allow_extra_args(false);
-  ex->add_option("-D", a->defs, "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g")
+  ex->add_option("-D", a->defs,
+                 "explain these Flink options instead (repeatable): -D taskmanager.memory.process.size=1g")
       ->allow_extra_args(false);
-  ex->add_option("-f,--format", a->format, "text (default) or json (every component in bytes, JVM flags, dynamic configs)");
+  ex->add_option("-f,--format", a->format,
+                 "text (default) or json (every component in bytes, JVM flags, dynamic configs)");
   add_flink_options(ex, a->flink);
   return {ex, [a] { return explain(*a); }};
 }

@@ -21,7 +21,8 @@ Command run_command(CLI::App& app) {
   add_report_file_options(run, a->suite.files);
   add_flink_options(run, a->suite.flink);
   add_timeout_scale_option(run, a->suite);
-  run->add_option("--shard", a->suite.shard, "run only shard K of N (K/N) of the variants sorted by scenario and variant");
+  run->add_option("--shard", a->suite.shard,
+                  "run only shard K of N (K/N) of the variants sorted by scenario and variant");
   return {run, [a] {
             if (a->paths.empty()) a->paths.push_back(project_dir(a->suite.flink) / "scenarios");
             LoadResult loaded = load_scenarios_or_throw(a->paths);

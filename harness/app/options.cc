@@ -36,9 +36,7 @@ void add_jobs_option(CLI::App* app, int& jobs, const char* what) {
       ->check(CLI::Range(1, 64));
 }
 
-fs::path project_dir(const FlinkArgs& a) {
-  return a.project_dir.empty() ? default_project_dir() : a.project_dir;
-}
+fs::path project_dir(const FlinkArgs& a) { return a.project_dir.empty() ? default_project_dir() : a.project_dir; }
 
 DistOptions dist_options(const FlinkArgs& a) {
   DistOptions d;
@@ -49,8 +47,8 @@ DistOptions dist_options(const FlinkArgs& a) {
 }
 
 cgroup::Hierarchy open_cgroups(const StorageArgs& a) {
-  cgroup::Hierarchy h =
-      cgroup::discover(a.cgroup_parent.empty() ? std::nullopt : std::optional<fs::path>(a.cgroup_parent));
+  cgroup::Hierarchy h = cgroup::discover(a.cgroup_parent.empty() ? std::nullopt
+                                                                 : std::optional<fs::path>(a.cgroup_parent));
   if (int swept = cgroup::sweep_stale(h))
     std::cerr << fmt::format("tmfault: removed {} stale cgroup(s) of earlier runs\n", swept);
   return h;

@@ -5,11 +5,11 @@
 #include <csignal>
 #include <iostream>
 
+#include "cgroup/os.h"
 #include "cgroup/signals.h"
 #include "harness/app/live_progress.h"
 #include "harness/app/run_store.h"
 #include "harness/app/session.h"
-#include "cgroup/os.h"
 #include "harness/flink/derive.h"
 #include "harness/flink/files.h"
 #include "harness/flink/real_cluster.h"
@@ -110,8 +110,8 @@ int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const Su
   so.stop = &signals.stop_flag();
   // Flink's memory model of every variant at once, in one JVM (not one per variant).
   ensure_output_root(a.storage.out);
-  auto derivations = std::make_shared<DerivationCache>(derive_all(
-      dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
+  auto derivations = std::make_shared<DerivationCache>(
+      derive_all(dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
   if (!derivations->failure.empty())
     std::cerr << fmt::format("tmfault: each variant derives its own memory: {}\n", one_line(derivations->failure));
   so.make_cluster = real_clusters(dist, h, so.stop, derivations);

@@ -57,7 +57,8 @@ SuiteResult RunStore::finish(bool interrupted) {
     write_text(run_dir_ / "results.json", reports::suite_json(suite_));
   } catch (const std::exception& e) {
     throw EnvironmentError(e.what(), fmt::format("free space where --out points, or pass --out DIR elsewhere; "
-                                                 "earlier runs in {} were not touched", quote(root_.string())));
+                                                 "earlier runs in {} were not touched",
+                                                 quote(root_.string())));
   }
   point_latest(root_, run_dir_);
   return std::move(suite_);
@@ -78,8 +79,8 @@ void ensure_output_root(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec)
-    throw EnvironmentError(
-        fmt::format("cannot create the output directory {}: {}", quote(root.string()), ec.message()), kOutHint);
+    throw EnvironmentError(fmt::format("cannot create the output directory {}: {}", quote(root.string()), ec.message()),
+                           kOutHint);
 }
 
 }  // namespace tmfault

@@ -30,7 +30,9 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
     RunContext ctx;
     ctx.dist = &dist, ctx.make_cluster = opts.make_cluster, ctx.lane = lane, ctx.dir = dir, ctx.stop = opts.stop;
     if (opts.on_sample)
-      ctx.on_sample = [&](const MemorySample& s, std::optional<std::uint64_t> limit) { opts.on_sample(plan, s, limit); };
+      ctx.on_sample = [&](const MemorySample& s, std::optional<std::uint64_t> limit) {
+        opts.on_sample(plan, s, limit);
+      };
     rec.observation = run_variant(plan, ctx);
   } catch (const std::exception& e) {  // a harness failure in one run: that variant's error
     rec.observation.harness_error = e.what();
@@ -39,9 +41,11 @@ RunRecord run_one(const VariantPlan& plan, const fs::path& dir, const fs::path& 
   try {
     write_text(dir / "result.json", reports::record_json(rec));
   } catch (const std::exception& e) {  // the run is not stored: not re-checkable, an error
-    std::string verdict = rec.verdict.outcome == Outcome::error ? rec.verdict.reason
-                                                                : std::string(reports::outcome_name(rec.verdict.outcome));
-    rec.verdict = {Outcome::error, rec.verdict.observed, false, fmt::format("{} (the run itself: {})", e.what(), verdict)};
+    std::string verdict = rec.verdict.outcome == Outcome::error
+                              ? rec.verdict.reason
+                              : std::string(reports::outcome_name(rec.verdict.outcome));
+    rec.verdict = {Outcome::error, rec.verdict.observed, false,
+                   fmt::format("{} (the run itself: {})", e.what(), verdict)};
   }
   return rec;
 }

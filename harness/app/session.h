@@ -27,8 +27,8 @@ struct SessionOptions {
 /// Runs `plans` (scenario files in `sources`, for the reproduce line). Stores every run under
 /// <out_root>/<UTC timestamp>/<scenario>/<variant>/ and points <out_root>/latest at it.
 SuiteResult run_session(const std::vector<VariantPlan>& plans,
-                        const std::map<std::string, std::filesystem::path>& sources,
-                        const FlinkDist& dist, const SessionOptions& opts, std::filesystem::path& run_dir);
+                        const std::map<std::string, std::filesystem::path>& sources, const FlinkDist& dist,
+                        const SessionOptions& opts, std::filesystem::path& run_dir);
 
 /// Chooses the next plan from the records so far; nullopt ends the session.
 using NextPlan = std::function<std::optional<VariantPlan>(const std::vector<RunRecord>& done)>;

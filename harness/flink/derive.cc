@@ -9,9 +9,9 @@
 #include <mutex>
 
 #include "cgroup/process.h"
-#include "harness/stages/exit_status.h"
 #include "harness/flink/files.h"
 #include "harness/flink/launch.h"
+#include "harness/stages/exit_status.h"
 #include "harness/stages/memory_model.h"
 
 namespace tmfault {
@@ -112,7 +112,8 @@ DerivationCache derive_all(const FlinkDist& d, const std::vector<std::pair<Role,
   };
   auto p = cgroup::Process::start({d.java, args, flink_env(scratch, scratch), scratch, std::nullopt}, collect, collect);
   std::optional<int> status;
-  for (auto end = std::chrono::steady_clock::now() + kDeriveTimeout; !status && std::chrono::steady_clock::now() < end;) {
+  for (auto end = std::chrono::steady_clock::now() + kDeriveTimeout;
+       !status && std::chrono::steady_clock::now() < end;) {
     if (stop && stop->load()) throw Interrupted();
     status = p->wait_for(kPoll);
   }

@@ -25,8 +25,7 @@ struct Derivation {
 void write_conf(const std::filesystem::path& conf, const FlinkDist& d, const FlinkOptions& options);
 
 /// The environment of a Flink JVM: a clean one, plus FLINK_HOME/FLINK_LIB_DIR/FLINK_CONF_DIR.
-std::map<std::string, std::string> flink_env(const std::filesystem::path& home,
-                                             const std::filesystem::path& conf);
+std::map<std::string, std::string> flink_env(const std::filesystem::path& home, const std::filesystem::path& conf);
 
 /// Runs BashJavaUtils on `conf` for `role` (GET_TM_RESOURCE_PARAMS or GET_JM_RESOURCE_PARAMS) as
 /// bin/config.sh does (its output also goes to <cwd>/<log_name>). Throws on a timeout (60 s) and

@@ -36,8 +36,7 @@ fs::path find_java() {
     fs::path j = fs::path(d) / "java";
     if (!d.empty() && os::is_executable(j)) return fs::canonical(j);
   }
-  throw EnvironmentError("java not found in JAVA_HOME or PATH",
-                         "install OpenJDK 17 (ci/setup does) or set JAVA_HOME");
+  throw EnvironmentError("java not found in JAVA_HOME or PATH", "install OpenJDK 17 (ci/setup does) or set JAVA_HOME");
 }
 
 /// One option per line; '#' comments and blank lines ignored.
@@ -69,8 +68,7 @@ std::string version_of_home(const fs::path& home) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(home / "lib", ec)) {
     std::string name = e.path().filename().string();
-    if (name.starts_with("flink-dist-") && name.ends_with(".jar"))
-      return name.substr(11, name.size() - 11 - 4);
+    if (name.starts_with("flink-dist-") && name.ends_with(".jar")) return name.substr(11, name.size() - 11 - 4);
   }
   return {};
 }
@@ -99,12 +97,11 @@ FlinkDist locate_dist(const DistOptions& o) {
   fs::path home = o.flink_home.value_or(cache_root() / ("flink-" + d.version));
   d.lib = home / "lib";
   require(d.lib, fmt::format("Flink {} lib/", d.version),
-          o.flink_home ? "--flink-home must be an unpacked Flink distribution" : setup_hint +
-          fmt::format(" (ci/setup --flink-version {})", d.version));
+          o.flink_home ? "--flink-home must be an unpacked Flink distribution"
+                       : setup_hint + fmt::format(" (ci/setup --flink-version {})", d.version));
   d.classpath = lib_classpath(d.lib);
   for (auto& k : read_lines(home / "option-keys.txt")) d.option_keys.insert(std::move(k));
-  if (d.classpath.empty())
-    throw EnvironmentError(fmt::format("no jars in '{}'", d.lib.string()), setup_hint);
+  if (d.classpath.empty()) throw EnvironmentError(fmt::format("no jars in '{}'", d.lib.string()), setup_hint);
   d.bash_java_utils_classpath = d.classpath;
   if (fs::path bju = home / "bin" / "bash-java-utils.jar"; fs::exists(bju)) {
     d.bash_java_utils_classpath = {bju};

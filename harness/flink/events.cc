@@ -7,9 +7,7 @@
 namespace tmfault {
 namespace {
 
-int port_at_end(std::string_view line) {
-  return std::atoi(std::string(line.substr(line.rfind(':') + 1)).c_str());
-}
+int port_at_end(std::string_view line) { return std::atoi(std::string(line.substr(line.rfind(':') + 1)).c_str()); }
 
 }  // namespace
 
@@ -43,9 +41,7 @@ void RunEvents::record(Role role, std::string_view line, Millis at) {
     case Milestone::job_class_missing:
       if (jm && s_.job_class_missing.empty()) s_.job_class_missing = line.substr(0, kMaxHitLine);
       break;
-    case Milestone::oom_while_logging:
-      s_.oom_while_logging.emplace(role, line.substr(0, kMaxHitLine));
-      break;
+    case Milestone::oom_while_logging: s_.oom_while_logging.emplace(role, line.substr(0, kMaxHitLine)); break;
   }
 }
 

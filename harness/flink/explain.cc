@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "cgroup/os.h"
 #include "harness/flink/derive.h"
 #include "harness/stages/detectors.h"

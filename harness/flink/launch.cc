@@ -38,16 +38,14 @@ std::vector<std::string> env_java_opts(const FlinkDist& d) {
 /// flink-console.sh: the log settings before -classpath.
 std::vector<std::string> log_settings(const fs::path& conf, const fs::path& log_file) {
   std::string props = "file:" + (conf / "log4j-console.properties").string();
-  return {"-Dlog.file=" + log_file.string(), "-Dlog4j.configuration=" + props,
-          "-Dlog4j.configurationFile=" + props,
+  return {"-Dlog.file=" + log_file.string(), "-Dlog4j.configuration=" + props, "-Dlog4j.configurationFile=" + props,
           "-Dlogback.configurationFile=file:" + (conf / "logback-console.xml").string()};
 }
 
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   if (v.find_first_of(":#{}[],&*!|>'\"%@`") != std::string_view::npos) return true;
-  return std::isspace(static_cast<unsigned char>(v.front())) ||
-         std::isspace(static_cast<unsigned char>(v.back()));
+  return std::isspace(static_cast<unsigned char>(v.front())) || std::isspace(static_cast<unsigned char>(v.back()));
 }
 
 }  // namespace
@@ -101,13 +99,12 @@ std::string classpath_string(const std::vector<fs::path>& jars) {
 
 std::string classpath_string(const FlinkDist& d) { return classpath_string(d.classpath); }
 
-std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_view command,
-                                              const fs::path& conf) {
+std::vector<std::string> bash_java_utils_args(const FlinkDist& d, std::string_view command, const fs::path& conf) {
   // bin/bash-java-utils.jar carries this log4j2 config; it makes Flink log its breakdown.
   // JIT and GC flags cannot change what the memory model computes, only how fast.
   std::vector<std::string> a(kQuickStartFlags.begin(), kQuickStartFlags.end());
-  a.insert(a.end(), {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(),
-                     "-classpath", classpath_string(d.bash_java_utils_classpath), std::string(kBashJavaUtilsMain),
+  a.insert(a.end(), {"-Dlog4j.configurationFile=file:" + (conf / "log4j-bash-utils.properties").string(), "-classpath",
+                     classpath_string(d.bash_java_utils_classpath), std::string(kBashJavaUtilsMain),
                      std::string(command), "--configDir", conf.string()});
   return a;
 }
@@ -119,9 +116,8 @@ std::vector<std::string> derive_all_args(const FlinkDist& d) {
   return a;
 }
 
-std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
-                                          const FlinkOptions& options, const fs::path& conf,
-                                          const fs::path& log_file) {
+std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m, const FlinkOptions& options,
+                                          const fs::path& conf, const fs::path& log_file) {
   // taskmanager.sh adds -XX:+UseG1GC only when FLINK_ENV_JAVA_OPTS(_TM) are empty; Flink's
   // shipped config sets env.java.opts.all on JDK 17, so the JVM's own GC choice stands.
   std::vector<std::string> a = m.jvm_args;
@@ -129,8 +125,7 @@ std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakd
   a.insert(a.end(), env_opts.begin(), env_opts.end());
   append_words(a, find_option(options, "env.java.opts.taskmanager"));
   for (auto& s : log_settings(conf, log_file)) a.push_back(std::move(s));
-  a.insert(a.end(), {"-classpath", classpath_string(d), std::string(kTaskManagerMain),
-                     "--configDir", conf.string()});
+  a.insert(a.end(), {"-classpath", classpath_string(d), std::string(kTaskManagerMain), "--configDir", conf.string()});
   a.insert(a.end(), m.dynamic_args.begin(), m.dynamic_args.end());
   return a;
 }
@@ -141,15 +136,15 @@ const FlinkOptions& Infrastructure::jobmanager() {
 }
 
 const FlinkOptions& Infrastructure::taskmanager() {
-  static const FlinkOptions kOptions{{"taskmanager.memory.process.size", "1g"},
-                                     {"taskmanager.numberOfTaskSlots", "1"}};
+  static const FlinkOptions kOptions{{"taskmanager.memory.process.size", "1g"}, {"taskmanager.numberOfTaskSlots", "1"}};
   return kOptions;
 }
 
 std::vector<std::string> infrastructure_taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
                                                          const fs::path& conf, const fs::path& log_file) {
   std::vector<std::string> a = taskmanager_args(d, m, Infrastructure::taskmanager(), conf, log_file);
-  a.insert(a.begin() + static_cast<std::ptrdiff_t>(m.jvm_args.size()), kQuickStartFlags.begin(), kQuickStartFlags.end());
+  a.insert(a.begin() + static_cast<std::ptrdiff_t>(m.jvm_args.size()), kQuickStartFlags.begin(),
+           kQuickStartFlags.end());
   return a;
 }
 
@@ -186,8 +181,8 @@ std::vector<std::string> infrastructure_jobmanager_args(const FlinkDist& d, std:
 
 }  // namespace
 
-std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
-                                         const fs::path& conf, const fs::path& log_file) {
+std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan, const fs::path& conf,
+                                         const fs::path& log_file) {
   std::vector<std::string> a = infrastructure_jobmanager_args(d, kApplicationMain, conf, log_file);
   a.insert(a.end(), {"--job-classname", plan.workload_class});
   a.insert(a.end(), plan.workload_args.begin(), plan.workload_args.end());

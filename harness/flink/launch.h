@@ -17,8 +17,7 @@ struct ClusterPorts {
 
 /// Options every run gets: loopback addresses, ports, no restarts, a registration timeout,
 /// local dirs inside the run directory. Scenario options come after and win.
-FlinkOptions cluster_options(const ClusterPorts& ports, const std::filesystem::path& run_dir,
-                             Millis timeout);
+FlinkOptions cluster_options(const ClusterPorts& ports, const std::filesystem::path& run_dir, Millis timeout);
 
 /// config.yaml text: flat `key: value` lines, values quoted as YAML strings when needed.
 std::string config_yaml(const FlinkOptions& options);
@@ -35,10 +34,8 @@ std::vector<std::string> derive_all_args(const FlinkDist& d);
 
 /// The TaskManager JVM: taskmanager.sh + flink-console.sh with the memory flags and dynamic
 /// configs from BashJavaUtils.
-std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m,
-                                          const FlinkOptions& options,
-                                          const std::filesystem::path& conf,
-                                          const std::filesystem::path& log_file);
+std::vector<std::string> taskmanager_args(const FlinkDist& d, const MemoryBreakdown& m, const FlinkOptions& options,
+                                          const std::filesystem::path& conf, const std::filesystem::path& log_file);
 
 /// The TaskManager JVM as infrastructure (a JobManager is the subject): taskmanager_args with
 /// JIT and GC flags that make it cheap, as for an infrastructure JobManager.
@@ -49,8 +46,7 @@ std::vector<std::string> infrastructure_taskmanager_args(const FlinkDist& d, con
 /// The JobManager JVM in application mode running `plan`'s workload, as infrastructure (a
 /// TaskManager is the subject): the fixed size of kInfrastructure, and JIT/GC flags that make it
 /// start cheaply.
-std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan,
-                                         const std::filesystem::path& conf,
+std::vector<std::string> jobmanager_args(const FlinkDist& d, const VariantPlan& plan, const std::filesystem::path& conf,
                                          const std::filesystem::path& log_file);
 
 /// A standalone session JobManager as infrastructure (jobs come over REST), sized and started
@@ -63,8 +59,8 @@ std::vector<std::string> session_jobmanager_args(const FlinkDist& d, const std::
 /// env.java.opts.all and .jobmanager, and its dynamic configs before the program arguments
 /// (jobmanager.sh's order; standalone-job.sh appends them after the job's arguments, where
 /// they reach the job's main(): docs/notes-jobmanager.md).
-std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const VariantPlan& plan,
-                                                 const MemoryBreakdown& m, const std::filesystem::path& conf,
+std::vector<std::string> jobmanager_subject_args(const FlinkDist& d, const VariantPlan& plan, const MemoryBreakdown& m,
+                                                 const std::filesystem::path& conf,
                                                  const std::filesystem::path& log_file);
 
 /// The process that is not under test, sized by the harness: a 1g JobManager (for a

@@ -54,8 +54,14 @@ class RealCluster final : public Cluster {
   RealCluster(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
               std::function<int()> pick_port, const DerivationCache* derivations, SessionJobManager* session,
               fs::path dir, LineHandler on_line)
-      : dist_(dist), cgroups_(cgroups), stop_(stop), pick_port_(std::move(pick_port)), derivations_(derivations),
-        session_(session), dir_(std::move(dir)), on_line_(std::move(on_line)) {
+      : dist_(dist),
+        cgroups_(cgroups),
+        stop_(stop),
+        pick_port_(std::move(pick_port)),
+        derivations_(derivations),
+        session_(session),
+        dir_(std::move(dir)),
+        on_line_(std::move(on_line)) {
     fs::create_directories(dir_ / "tmp");
     fs::create_directories(home() / "usrlib");
     fs::create_directory_symlink(dist_.lib, home() / "lib");
@@ -196,8 +202,8 @@ class RealCluster final : public Cluster {
       std::error_code ec;
       fs::rename(dir_ / fmt::format("{}.log", stem), dir_ / fmt::format("{}.port-taken-{}.log", stem, attempt), ec);
     }
-    for (const char* made : {"jm-conf", "tm-conf", "flink-home", "tmp", "jm.cmd", "tm.cmd", "jm.times", "tm.times",
-                             "derive.log"})
+    for (const char* made :
+         {"jm-conf", "tm-conf", "flink-home", "tmp", "jm.cmd", "tm.cmd", "jm.times", "tm.times", "derive.log"})
       fs::remove_all(dir_ / made);
   }
 
@@ -283,7 +289,8 @@ class Lanes {
   SessionJobManager* lane(const fs::path& run_dir, int n) {
     std::lock_guard lock(mu_);
     auto& jm = lanes_[n];
-    if (!jm) jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_);
+    if (!jm)
+      jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_);
     return jm.get();
   }
 

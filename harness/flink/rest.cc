@@ -46,7 +46,8 @@ std::optional<JobStatus> JobManagerRest::job(const std::string& job_id) const {
   auto j = get_json(host_, port_, "/jobs/overview");
   if (!j || !j->contains("jobs")) return std::nullopt;
   for (const auto& job : (*j)["jobs"])
-    if (job_id.empty() || job.value("jid", "") == job_id) return JobStatus{job.value("jid", ""), job.value("state", "")};
+    if (job_id.empty() || job.value("jid", "") == job_id)
+      return JobStatus{job.value("jid", ""), job.value("state", "")};
   return std::nullopt;
 }
 

@@ -39,8 +39,7 @@ class JobManagerRest {
   bool cancel(const std::string& job_id) const;
   /// The metrics a component reports (`component`: "/jobmanager" or "/taskmanagers/<id>"): every
   /// name when `names` is empty, else the values of those (as Flink's REST API gives them).
-  std::map<std::string, std::string> metrics(const std::string& component,
-                                             const std::vector<std::string>& names) const;
+  std::map<std::string, std::string> metrics(const std::string& component, const std::vector<std::string>& names) const;
 
  private:
   std::string host_;

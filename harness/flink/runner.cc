@@ -21,9 +21,7 @@ constexpr Millis kSettleWithoutJob{2'000};
 /// How often the JobManager's REST API is asked for the job's state.
 constexpr Millis kRestInterval{1'000};
 
-bool final_job_state(std::string_view s) {
-  return s == "FINISHED" || s == "FAILED" || s == "CANCELED";
-}
+bool final_job_state(std::string_view s) { return s == "FINISHED" || s == "FAILED" || s == "CANCELED"; }
 
 /// One try: the cluster it ran on, and what it saw.
 class Try {
@@ -112,10 +110,9 @@ class Try {
   void submit() {
     Submission s = c_.submit(plan_);
     if (s.job_id.empty())
-      throw std::runtime_error(fmt::format("the JobManager did not take the job{}: {}",
-                                           plan_.submissions > 1 ? fmt::format(" (submission {})", o_.jobs.size() + 1)
-                                                                 : "",
-                                           s.error));
+      throw std::runtime_error(
+          fmt::format("the JobManager did not take the job{}: {}",
+                      plan_.submissions > 1 ? fmt::format(" (submission {})", o_.jobs.size() + 1) : "", s.error));
     job_id_ = s.job_id;
     o_.jobs.push_back({s.job_id, c_.now(), "", std::nullopt});
     o_.job_state.clear();
@@ -148,7 +145,10 @@ class Try {
       c_.wait(kTick);
       Millis now = c_.now();
       sample(now);
-      if (stopping()) { o_.interrupted = true; return; }
+      if (stopping()) {
+        o_.interrupted = true;
+        return;
+      }
       if (exited(Role::taskmanager, o_.tm_exit, now) || exited(Role::jobmanager, o_.jm_exit, now)) return;
       RunEvents::Snapshot s = ev_.snapshot();
       if (plan_.subject == Role::jobmanager && !infrastructure_tm_ && s.timings.job_submitted)
@@ -163,7 +163,10 @@ class Try {
       // A symptom before any job (a JobManager's main() failing) has no job state to wait for.
       Millis settle = o_.job_state.empty() ? kSettleWithoutJob : kSettleAfterSymptom;
       if (s.timings.first_symptom && now - *s.timings.first_symptom > settle) return;
-      if (now > deadline) { o_.timed_out = true; return; }
+      if (now > deadline) {
+        o_.timed_out = true;
+        return;
+      }
     }
   }
 
@@ -233,7 +236,8 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   RunEvents ev;  // outlives the cluster, whose reader threads feed it
   std::unique_ptr<Cluster> c;
   try {
-    c = ctx.make_cluster(ctx.dir, ctx.lane, [&ev](Role r, std::string_view line, Millis at) { ev.record(r, line, at); });
+    c = ctx.make_cluster(ctx.dir, ctx.lane,
+                         [&ev](Role r, std::string_view line, Millis at) { ev.record(r, line, at); });
     Try(plan, ctx, *c, ev, o).run();
   } catch (const Interrupted&) {
     o.interrupted = true;
@@ -263,7 +267,8 @@ TryResult try_variant(const VariantPlan& plan, const RunContext& ctx, int attemp
   t.jm_port_taken = s.jm_port_taken && o.jm_exit.has_value();
   if (t.jm_port_taken && o.harness_error.empty())
     o.harness_error = fmt::format("the JobManager could not bind jobmanager.rpc.port {}: another "
-                                  "process took it (see jm.log)", o.ports["jobmanager.rpc.port"]);
+                                  "process took it (see jm.log)",
+                                  o.ports["jobmanager.rpc.port"]);
   if (t.jm_port_taken && attempt < kPortTries && !(ctx.stop && ctx.stop->load())) c->set_aside(attempt);
   return t;
 }

@@ -73,14 +73,16 @@ bool SessionJobManager::start_once(int port) {
   if (!fs::exists(dir_ / "flink-home" / "lib")) fs::create_directory_symlink(dist_.lib, dir_ / "flink-home" / "lib");
   write_conf(conf, dist_, options);
   std::vector<std::string> args = session_jobmanager_args(dist_, conf, log);
-  write_text(dir_ / fmt::format("jm-{}.cmd", starts_), fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
+  write_text(dir_ / fmt::format("jm-{}.cmd", starts_),
+             fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
   cg_ = cgroup::MemCgroup::create(cgroups_, "session-jm", Infrastructure::kLimitBytes);
   seen_rest_port_ = 0, port_taken_ = false;
   auto file = std::make_shared<std::ofstream>(log, std::ios::app);
   auto sink = [this, file](std::string_view line) {
     *file << line << '\n' << std::flush;
     LineEvent e = classify_line(line);
-    if (e.milestone == Milestone::jm_ready) seen_rest_port_ = std::atoi(std::string(line.substr(line.rfind(':') + 1)).c_str());
+    if (e.milestone == Milestone::jm_ready)
+      seen_rest_port_ = std::atoi(std::string(line.substr(line.rfind(':') + 1)).c_str());
     if (e.milestone == Milestone::rpc_port_taken) port_taken_ = true;
     std::lock_guard lock(mu_);
     if (route_) route_(line);

@@ -10,8 +10,7 @@
 
 namespace tmfault {
 
-Bisection::Bisection(std::uint64_t low, std::uint64_t high, std::uint64_t step)
-    : low_(low), high_(high), step_(step) {}
+Bisection::Bisection(std::uint64_t low, std::uint64_t high, std::uint64_t step) : low_(low), high_(high), step_(step) {}
 
 Bisection::State Bisection::state() const {
   if (probes_.empty()) return State::searching;

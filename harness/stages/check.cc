@@ -101,7 +101,11 @@ std::optional<Symptom> full_pool_at_exit(const Observation& o, std::string& figu
   for (const PoolSample& s : o.usage)
     if (s.at <= *o.timings.subject_exited) last = &s;
   if (!last || *o.timings.subject_exited - last->at > Millis(2'000)) return std::nullopt;
-  struct Pool { const char* name; std::optional<std::uint64_t> used, max; Symptom symptom; };
+  struct Pool {
+    const char* name;
+    std::optional<std::uint64_t> used, max;
+    Symptom symptom;
+  };
   const Pool pools[] = {{"metaspace", last->metaspace_used, last->metaspace_max, Symptom::oom_metaspace},
                         {"heap", last->heap_used, last->heap_max, Symptom::oom_heap},
                         {"direct memory", last->direct_used, last->direct_max, Symptom::oom_direct}};
@@ -146,8 +150,8 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
   if (exit && !o.oom_while_logging.empty())
     if (auto pool = full_pool_at_exit(o, figures)) {
       detail = fmt::format("{} {} with no error line: the JVM could not log its OutOfMemoryError (\"{}\"); {} "
-                           "(Flink's metrics): inferred", who, describe_exit(*exit), first_line(o.oom_while_logging),
-                           figures);
+                           "(Flink's metrics): inferred",
+                           who, describe_exit(*exit), first_line(o.oom_while_logging), figures);
       return pool;
     }
   // A TaskManager's task threw it, and Flink reported it as the job's failure, but no log line
@@ -164,8 +168,7 @@ std::optional<Symptom> observed_symptom(const VariantPlan& plan, const Observati
   if (exit) detail = fmt::format("{} {}", who, describe_exit(*exit));
   if (exit && exit->signaled && exit->code == 9 && o.oom_kills == 0)
     detail += ", no OOM kill counted by its cgroup (see dmesg)";
-  else if (!o.job_state.empty())
-    detail = fmt::format("job {}: {}", o.job_state, failure_summary(o.job_failure));
+  else if (!o.job_state.empty()) detail = fmt::format("job {}: {}", o.job_state, failure_summary(o.job_failure));
   else detail = o.timed_out ? "timed out before the job ended" : "no job outcome";
   if (o.oom_kills > 0) detail += fmt::format(", cgroup oom_kill={}", o.oom_kills);
   return std::nullopt;

@@ -7,13 +7,9 @@
 namespace tmfault {
 namespace {
 
-bool has(std::string_view line, std::string_view needle) {
-  return line.find(needle) != std::string_view::npos;
-}
+bool has(std::string_view line, std::string_view needle) { return line.find(needle) != std::string_view::npos; }
 
-bool is_class_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.';
-}
+bool is_class_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.'; }
 
 /// A throwable's class name at the start of `s` ("java.lang.OutOfMemoryError" in
 /// "java.lang.OutOfMemoryError: Java heap space"), followed by ": "; else "".
@@ -91,8 +87,7 @@ LineEvent classify_line(std::string_view line) {
     e.milestone = Milestone::rpc_port_taken;
   else if (has(line, "The program's entry point class '") && has(line, "' was not found in the jar file"))
     e.milestone = Milestone::job_class_missing;
-  else if (has(line, "Dispatcher") && has(line, " - Submitting job '"))
-    e.milestone = Milestone::job_submitted;
+  else if (has(line, "Dispatcher") && has(line, " - Submitting job '")) e.milestone = Milestone::job_submitted;
   else if (line.starts_with("Caught exception class java.lang.OutOfMemoryError logging exception"))
     e.milestone = Milestone::oom_while_logging;
   return e;

@@ -74,17 +74,14 @@ std::string quote(std::string_view text) { return "'" + escape(text, true) + "'"
 std::string format_diagnostic(const Diagnostic& d) {
   std::string where = one_line(d.pos.file.string());
   if (d.pos.line > 0) where += fmt::format(":{}:{}", d.pos.line, std::max(d.pos.column, 1));
-  return fmt::format("{}: {}: {}", where, d.severity == Severity::error ? "error" : "warning",
-                     one_line(d.message));
+  return fmt::format("{}: {}: {}", where, d.severity == Severity::error ? "error" : "warning", one_line(d.message));
 }
 
 bool has_errors(const std::vector<Diagnostic>& ds) {
-  return std::any_of(ds.begin(), ds.end(),
-                     [](const Diagnostic& d) { return d.severity == Severity::error; });
+  return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
-std::optional<std::string> closest_match(std::string_view word,
-                                         std::span<const std::string_view> candidates) {
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (std::string_view c : candidates) {

@@ -34,8 +34,7 @@ std::string quote(std::string_view text);
 bool has_errors(const std::vector<Diagnostic>& ds);
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
-std::optional<std::string> closest_match(std::string_view word,
-                                         std::span<const std::string_view> candidates);
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string_view> candidates);
 
 /// " (did you mean 'x'?)" or "" — for appending to a message.
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);

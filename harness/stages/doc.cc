@@ -44,7 +44,9 @@ std::string collapse_spaces(std::string_view s) {
   return out;
 }
 
-std::string_view slice(const std::string& text, Span s) { return std::string_view(text).substr(s.begin, s.end - s.begin); }
+std::string_view slice(const std::string& text, Span s) {
+  return std::string_view(text).substr(s.begin, s.end - s.begin);
+}
 
 bool inside(Span inner, Span outer) { return outer.begin <= inner.begin && inner.end <= outer.end; }
 
@@ -70,7 +72,10 @@ std::vector<Span> sentences(const std::string& text) {
 std::vector<std::pair<Span, std::string>> words(const MarkedText& t, Span s) {
   std::vector<std::pair<Span, std::string>> out;
   for (std::size_t i = s.begin; i < s.end;) {
-    if (!is_alpha(t.text[i])) { ++i; continue; }
+    if (!is_alpha(t.text[i])) {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
     while (j < s.end && is_alpha(t.text[j])) ++j;
     bool code = std::any_of(t.marks.begin(), t.marks.end(), [&](const TextMark& m) {
@@ -83,10 +88,12 @@ std::vector<std::pair<Span, std::string>> words(const MarkedText& t, Span s) {
   return out;
 }
 
-constexpr std::array<std::string_view, 22> kSuggestingVerbs{
-    "increase", "increasing", "adjust",   "adjusting",   "enable",    "enabling",    "set",      "setting",
-    "raise",    "raising",    "lower",    "lowering",    "reduce",    "reducing",    "decrease", "decreasing",
-    "configure", "configuring", "disable", "disabling", "check", "checking"};
+constexpr std::array<std::string_view, 22> kSuggestingVerbs{"increase",  "increasing",  "adjust",   "adjusting",
+                                                            "enable",    "enabling",    "set",      "setting",
+                                                            "raise",     "raising",     "lower",    "lowering",
+                                                            "reduce",    "reducing",    "decrease", "decreasing",
+                                                            "configure", "configuring", "disable",  "disabling",
+                                                            "check",     "checking"};
 
 /// Where the span's suggesting verbs are. Not a suggestion: after an article ("the setting",
 /// "an increase"), after "how to" (a topic: "see how to configure"), before "than" ("lower than").
@@ -145,8 +152,7 @@ std::vector<Mention> mentions(const MarkedText& t, Span s) {
   std::vector<Mention> out;
   std::string l = lower(t.text);
   for (auto [word, role] : kProcessWords)
-    for (std::size_t at = l.find(word, s.begin); at != npos && at + word.size() <= s.end;
-         at = l.find(word, at + 1)) {
+    for (std::size_t at = l.find(word, s.begin); at != npos && at + word.size() <= s.end; at = l.find(word, at + 1)) {
       std::size_t end = at + word.size();
       if (l.compare(end, 2, "'s") == 0) end += 2;
       else if (end < s.end && l[end] == 's') ++end;
@@ -282,8 +288,8 @@ std::vector<std::size_t> occurrences(const std::string& text, const std::string&
 
 DocClaim make_claim(const Scenario& sc, const std::string& variant, std::string name, VariantKind kind,
                     const std::string& quote, SourcePos pos, const SuiteResult* results) {
-  DocClaim c{sc.id + "/" + variant, std::move(name), kind, sc.subject, collapse_spaces(quote), false, std::move(pos),
-             nullptr, ""};
+  DocClaim c{sc.id + "/" + variant, std::move(name), kind, sc.subject, collapse_spaces(quote), false,
+             std::move(pos),        nullptr,         ""};
   if (results)
     for (const RunRecord& r : results->records)
       if (r.plan.scenario_id == sc.id && r.plan.variant == variant) c.record = &r;
@@ -372,11 +378,11 @@ std::vector<std::string> doc_problems(const DocCheck& dc) {
     for (const DocClaim& c : s.claims) {
       bool guide_claim = c.source.empty();  // else another page's words: nothing of this guide to find
       if (guide_claim && c.quote.empty())
-        out.push_back(fmt::format("unquoted: {} ({}) quotes nothing of the guide (add quote = \"...\")",
-                                  c.variant, where(c)));
+        out.push_back(fmt::format("unquoted: {} ({}) quotes nothing of the guide (add quote = \"...\")", c.variant,
+                                  where(c)));
       else if (guide_claim && !c.quote_found)
-        out.push_back(fmt::format("stale: {} ({}): {} is no longer in section {}", c.variant, where(c),
-                                  quote(c.quote), section));
+        out.push_back(fmt::format("stale: {} ({}): {} is no longer in section {}", c.variant, where(c), quote(c.quote),
+                                  section));
       if (c.record && c.record->verdict.outcome == Outcome::fail)
         out.push_back(fmt::format("contradicted: {} ({}): {}", c.variant, where(c), c.record->verdict.reason));
     }

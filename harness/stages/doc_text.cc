@@ -39,8 +39,8 @@ std::optional<std::string> link_argument(std::string_view inside, std::string_vi
 
 /// A template tag at `md[i]`: its length and what it leaves in the page; nullopt: not a tag.
 std::optional<std::pair<std::size_t, std::string>> template_tag(std::string_view md, std::size_t i) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kTags{{
-      {"{{<", ">}}"}, {"{{%", "%}}"}, {"{{", "}}"}, {"{%", "%}"}, {"{:", "}"}}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kTags{
+      {{"{{<", ">}}"}, {"{{%", "%}}"}, {"{{", "}}"}, {"{%", "%}"}, {"{:", "}"}}};
   for (auto [open, close] : kTags) {
     if (md.substr(i, open.size()) != open) continue;
     std::size_t end = md.find(close, i + open.size());
@@ -70,7 +70,9 @@ class TextWriter {
     if (!is_space(c)) out_.text += c;
     else if (!out_.text.empty() && out_.text.back() != ' ') out_.text += ' ';
   }
-  void put(std::string_view s) { for (char c : s) put(c); }
+  void put(std::string_view s) {
+    for (char c : s) put(c);
+  }
   /// `inner` rendered on its own (no outer spaces), followed by a mark over it.
   void put_marked(const MarkedText& inner, TextMark mark) {
     std::size_t base = out_.text.size();
@@ -138,8 +140,13 @@ std::optional<Link> link_at(std::string_view md, std::size_t i) {
 }
 
 std::optional<std::pair<std::size_t, char>> entity_at(std::string_view md, std::size_t i) {
-  static constexpr std::array<std::pair<std::string_view, char>, 7> kEntities{
-      {{"&nbsp;", ' '}, {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}}};
+  static constexpr std::array<std::pair<std::string_view, char>, 7> kEntities{{{"&nbsp;", ' '},
+                                                                               {"&amp;", '&'},
+                                                                               {"&lt;", '<'},
+                                                                               {"&gt;", '>'},
+                                                                               {"&quot;", '"'},
+                                                                               {"&#39;", '\''},
+                                                                               {"&apos;", '\''}}};
   for (auto [name, c] : kEntities)
     if (md.substr(i, name.size()) == name) return std::pair{name.size(), c};
   return std::nullopt;

@@ -29,8 +29,7 @@ std::optional<MemoryBreakdown> parse_bash_java_utils(std::string_view output, Ro
     if (at != std::string_view::npos) results.push_back(line.substr(at + kBashJavaUtilsPrefix.size()));
   }
   if (results.size() != 2) {
-    error = fmt::format("expected 2 '{}' lines from BashJavaUtils, got {}", kBashJavaUtilsPrefix,
-                        results.size());
+    error = fmt::format("expected 2 '{}' lines from BashJavaUtils, got {}", kBashJavaUtilsPrefix, results.size());
     return std::nullopt;
   }
   MemoryBreakdown m;

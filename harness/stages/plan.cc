@@ -43,8 +43,7 @@ FlinkOptions describe_changes(const Remedy& r) {
 
 }  // namespace
 
-FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set,
-                           const std::vector<std::string>& unset) {
+FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set, const std::vector<std::string>& unset) {
   FlinkOptions out;
   for (const auto& kv : base)
     if (std::find(unset.begin(), unset.end(), kv.first) == unset.end()) out.push_back(kv);
@@ -105,11 +104,9 @@ std::string describe_plan(const VariantPlan& p) {
   }
   out += "  taskmanager options:\n";
   for (const auto& [k, v] : p.options) out += fmt::format("    {}: {}\n", k, v);
-  out += fmt::format("  workload: {} ({}) {}\n", p.workload, p.workload_class,
-                     fmt::join(p.workload_args, " "));
-  out += fmt::format("  cgroup limit: {}\n",
-                     p.cgroup_limit_bytes ? format_bytes(*p.cgroup_limit_bytes)
-                                          : std::string("derived total process size"));
+  out += fmt::format("  workload: {} ({}) {}\n", p.workload, p.workload_class, fmt::join(p.workload_args, " "));
+  out += fmt::format("  cgroup limit: {}\n", p.cgroup_limit_bytes ? format_bytes(*p.cgroup_limit_bytes)
+                                                                  : std::string("derived total process size"));
   out += fmt::format("  timeout: {}s\n", static_cast<double>(p.timeout.count()) / 1000.0);
   return out;
 }

@@ -11,8 +11,7 @@ namespace tmfault {
 std::vector<VariantPlan> plan_scenario(const Scenario& sc);
 
 /// Options of `base` with `set` applied (replace in place, else append) and `unset` removed.
-FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set,
-                           const std::vector<std::string>& unset);
+FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set, const std::vector<std::string>& unset);
 
 /// A human-readable, stable rendering of a plan (for --dry-run and plan.txt).
 std::string describe_plan(const VariantPlan& p);

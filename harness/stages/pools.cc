@@ -53,9 +53,8 @@ PoolSample pool_sample(const std::map<std::string, std::string>& values, Millis 
   for (const Metric& m : kMetrics)
     if (auto it = values.find(m.name); it != values.end()) s.*m.value = number(it->second);
   // Flink 1.19+ also reports the sum of every collector as "All": take it alone when it is there.
-  bool all = std::any_of(values.begin(), values.end(), [](const auto& kv) {
-    return kv.first.starts_with(std::string(kGc) + "All.");
-  });
+  bool all = std::any_of(values.begin(), values.end(),
+                         [](const auto& kv) { return kv.first.starts_with(std::string(kGc) + "All."); });
   for (const auto& [name, text] : values) {
     if (!name.starts_with(kGc) || (all && !name.starts_with(std::string(kGc) + "All."))) continue;
     auto v = number(text);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
-#include <set>
 #include <map>
+#include <set>
 #include <toml++/toml.h>
 
 #include "harness/stages/size.h"
@@ -16,12 +16,13 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 5> kTopKeys{"scenario", "taskmanager", "jobmanager", "expect", "remedy"};
-constexpr std::array<std::string_view, 9> kScenarioKeys{
-    "id", "subject", "doc", "title", "workload", "workload_args", "timeout", "cgroup_limit", "submissions"};
+constexpr std::array<std::string_view, 9> kScenarioKeys{"id",      "subject",      "doc",
+                                                        "title",   "workload",     "workload_args",
+                                                        "timeout", "cgroup_limit", "submissions"};
 constexpr std::array<std::string_view, 2> kSubjects{"taskmanager", "jobmanager"};
 constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
-constexpr std::array<std::string_view, 8> kRemedyKeys{"name",  "set",   "unset",  "workload_args",
-                                                     "expect", "why", "quote", "source"};
+constexpr std::array<std::string_view, 8> kRemedyKeys{"name",   "set", "unset", "workload_args",
+                                                      "expect", "why", "quote", "source"};
 constexpr std::int64_t kMaxSubmissions = 1000;
 
 /// Collects diagnostics for one file.
@@ -35,9 +36,7 @@ class Reader {
   void error(const toml::source_region& r, std::string msg) {
     diags_.push_back({pos(r), Severity::error, std::move(msg)});
   }
-  void error_at(SourcePos p, std::string msg) {
-    diags_.push_back({std::move(p), Severity::error, std::move(msg)});
-  }
+  void error_at(SourcePos p, std::string msg) { diags_.push_back({std::move(p), Severity::error, std::move(msg)}); }
 
   /// Reports keys of `t` not in `known`, with a suggestion.
   void check_keys(const toml::table& t, Keys known, std::string_view where) {
@@ -58,8 +57,7 @@ class Reader {
     return n->as_table();
   }
 
-  std::optional<std::string> string(const toml::table& t, std::string_view key,
-                                    std::string_view where, bool required) {
+  std::optional<std::string> string(const toml::table& t, std::string_view key, std::string_view where, bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) error(t.source(), fmt::format("missing required key {} in {}", quote(key), where));
@@ -80,8 +78,7 @@ class Reader {
       if (auto s = scalar_text(v)) {
         found.push_back({k.source().begin, {std::string(k.str()), *s}});
       } else {
-        error(v.source(), fmt::format("value of {} in {} must be a string, number or boolean",
-                                      quote(k.str()), where));
+        error(v.source(), fmt::format("value of {} in {} must be a string, number or boolean", quote(k.str()), where));
       }
     }
     std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -104,15 +101,14 @@ class Reader {
     return out;
   }
 
-  std::optional<Symptom> symptom(const toml::table& t, std::string_view key,
-                                 std::string_view where, bool required) {
+  std::optional<Symptom> symptom(const toml::table& t, std::string_view key, std::string_view where, bool required) {
     auto s = string(t, key, where, required);
     if (!s) return std::nullopt;
     if (auto sym = symptom_from_name(*s)) return sym;
     std::vector<std::string_view> names;
     for (Symptom x : kAllSymptoms) names.push_back(symptom_name(x));
-    error(t.get(key)->source(), fmt::format("unknown symptom {}{} (known: {})", quote(*s),
-                                            did_you_mean(*s, names), fmt::join(names, ", ")));
+    error(t.get(key)->source(),
+          fmt::format("unknown symptom {}{} (known: {})", quote(*s), did_you_mean(*s, names), fmt::join(names, ", ")));
     return std::nullopt;
   }
 
@@ -144,14 +140,12 @@ void read_timeout(Reader& r, const toml::table& s, Scenario& sc) {
   auto t = r.string(s, "timeout", "[scenario]", false);
   if (!t) return;
   auto d = parse_duration(*t);
-  if (!d.value)
-    r.error(s.get("timeout")->source(), fmt::format("bad timeout: {}", d.error));
+  if (!d.value) r.error(s.get("timeout")->source(), fmt::format("bad timeout: {}", d.error));
   else if (d.value->count() == 0)
     r.error(s.get("timeout")->source(),
-            fmt::format("bad timeout: {} must be greater than 0 (omit timeout for the default of {}s)",
-                        quote(*t), static_cast<double>(Scenario{}.timeout.count()) / 1000.0));
-  else
-    sc.timeout = *d.value;
+            fmt::format("bad timeout: {} must be greater than 0 (omit timeout for the default of {}s)", quote(*t),
+                        static_cast<double>(Scenario{}.timeout.count()) / 1000.0));
+  else sc.timeout = *d.value;
 }
 
 /// Below this no JVM starts (and the kernel rounds a limit under one page down to 0).
@@ -161,15 +155,13 @@ void read_cgroup_limit(Reader& r, const toml::table& s, Scenario& sc) {
   auto l = r.string(s, "cgroup_limit", "[scenario]", false);
   if (!l) return;
   auto v = parse_size(*l);
-  if (!v.value)
-    r.error(s.get("cgroup_limit")->source(), fmt::format("bad cgroup_limit: {}", v.error));
+  if (!v.value) r.error(s.get("cgroup_limit")->source(), fmt::format("bad cgroup_limit: {}", v.error));
   else if (*v.value < kMinCgroupLimitBytes)
     r.error(s.get("cgroup_limit")->source(),
             fmt::format("bad cgroup_limit: {} must be at least {}m, as no JVM starts in less (omit "
                         "cgroup_limit to use Flink's derived total process size)",
                         quote(*l), kMinCgroupLimitBytes >> 20));
-  else
-    sc.cgroup_limit_bytes = *v.value;
+  else sc.cgroup_limit_bytes = *v.value;
 }
 
 void read_header(Reader& r, const toml::table& s, Scenario& sc) {
@@ -213,12 +205,12 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
     auto v = n->value<std::int64_t>();
     if (!v || *v < 1 || *v > kMaxSubmissions)
       r.error(n->source(), fmt::format("'submissions' must be a whole number from 1 to {} (how many times the job "
-                                       "is submitted to one TaskManager)", kMaxSubmissions));
+                                       "is submitted to one TaskManager)",
+                                       kMaxSubmissions));
     else if (sc.subject == Role::jobmanager && *v > 1)
       r.error(n->source(), "'submissions' above 1 need a session JobManager: only a TaskManager subject has one "
                            "(a JobManager subject gets a fresh JobManager per variant)");
-    else
-      sc.submissions = static_cast<int>(*v);
+    else sc.submissions = static_cast<int>(*v);
   }
 }
 
@@ -230,17 +222,17 @@ std::string read_quote(Reader& r, const toml::table& t, std::string_view where) 
   const toml::source_region& at = t.get("quote")->source();
   if (q->find_first_not_of(" \t") == std::string::npos)
     r.error(at, fmt::format("'quote' in {} is empty: give the guide's words, or omit 'quote' to make "
-                            "no claim", where));
+                            "no claim",
+                            where));
   else if (q->find_first_of("\n\r") != std::string::npos)
     r.error(at, fmt::format("'quote' in {} must be a single line: {} holds a line break (the guide's "
-                            "line breaks read as one space)", where, quote(*q)));
-  else
-    return *q;
+                            "line breaks read as one space)",
+                            where, quote(*q)));
+  else return *q;
   return "";
 }
 
-Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
-                   std::map<std::string, SourcePos>& positions) {
+Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index, std::map<std::string, SourcePos>& positions) {
   Remedy rem;
   rem.pos = r.pos(t.source());
   std::string where = fmt::format("[[remedy]] #{}", index + 1);
@@ -255,8 +247,9 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
     for (const auto& k : rem.unset) positions.emplace(k, r.pos(n->source()));
   if (const toml::node* n = t.get("workload_args")) {
     if (n->is_table()) rem.workload_args = r.options(*n->as_table(), where + " workload_args");
-    else r.error(n->source(), fmt::format("'workload_args' in {} must be a table, e.g. {{ release-hook = \"true\" }}",
-                                          where));
+    else
+      r.error(n->source(),
+              fmt::format("'workload_args' in {} must be a table, e.g. {{ release-hook = \"true\" }}", where));
   }
   if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty())
     r.error(t.source(), fmt::format("{} changes nothing: give 'set', 'unset' or 'workload_args'", where));
@@ -267,14 +260,15 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index,
   if (const toml::node* n = t.get("source"); n && !rem.source.empty()) {
     if (!rem.source.starts_with("https://"))
       r.error(n->source(), fmt::format("'source' in {} must be the https:// address of the page that gives this "
-                                       "remedy (the guide does not), not {}", where, quote(rem.source)));
+                                       "remedy (the guide does not), not {}",
+                                       where, quote(rem.source)));
     else if (rem.quote.empty())
-      r.error(n->source(), fmt::format("{} comes from {}: quote its words there (quote = \"...\")", where,
-                                       rem.source));
+      r.error(n->source(), fmt::format("{} comes from {}: quote its words there (quote = \"...\")", where, rem.source));
   }
   if (rem.expect != Symptom::healthy && rem.why.empty())
     r.error(t.source(), fmt::format("{} expects {}: say 'why' the documented remedy does not "
-                                    "resolve (it is a finding)", where, quote(symptom_name(rem.expect))));
+                                    "resolve (it is a finding)",
+                                    where, quote(symptom_name(rem.expect))));
   return rem;
 }
 
@@ -296,11 +290,9 @@ void check_remedies(Reader& r, const Scenario& sc) {
   for (const Remedy& rem : sc.remedies) {
     if (!rem.name.empty() && !names.insert(slugify(rem.name)).second)
       r.error_at(rem.pos, fmt::format("duplicate remedy name {}", quote(rem.name)));
-    bool changes = !rem.unset.empty() &&
-                   std::any_of(rem.unset.begin(), rem.unset.end(), [&](const std::string& k) {
-                     return std::any_of(sc.options.begin(), sc.options.end(),
-                                        [&](const auto& kv) { return kv.first == k; });
-                   });
+    bool changes = !rem.unset.empty() && std::any_of(rem.unset.begin(), rem.unset.end(), [&](const std::string& k) {
+      return std::any_of(sc.options.begin(), sc.options.end(), [&](const auto& kv) { return kv.first == k; });
+    });
     for (const auto& change : rem.set) {
       auto it = std::find_if(sc.options.begin(), sc.options.end(),
                              [&](const auto& kv) { return kv.first == change.first; });
@@ -349,11 +341,9 @@ LoadResult parse_scenario(std::string_view text, const std::filesystem::path& pa
   }
   if (const toml::node* n = root.get("remedy")) {
     const toml::array* a = n->as_array();
-    if (!a || !a->is_array_of_tables())
-      r.error(n->source(), "'remedy' must be an array of tables: write [[remedy]]");
+    if (!a || !a->is_array_of_tables()) r.error(n->source(), "'remedy' must be an array of tables: write [[remedy]]");
     for (std::size_t i = 0; a && i < a->size(); ++i)
-      if (const toml::table* t = (*a)[i].as_table())
-        sc.remedies.push_back(read_remedy(r, *t, i, sc.option_pos));
+      if (const toml::table* t = (*a)[i].as_table()) sc.remedies.push_back(read_remedy(r, *t, i, sc.option_pos));
   }
   check_remedies(r, sc);
   LoadResult out;
@@ -375,7 +365,8 @@ LoadResult parse_scenarios(const std::vector<ScenarioFile>& files) {
     for (auto& sc : one.scenarios) {
       auto [it, fresh] = seen.emplace(sc.id, f.path);
       if (!fresh) {
-        out.diagnostics.push_back({{f.path, 1, 1}, Severity::error,
+        out.diagnostics.push_back({{f.path, 1, 1},
+                                   Severity::error,
                                    fmt::format("duplicate scenario id {} (also in {})", quote(sc.id),
                                                quote(it->second.string()))});
         continue;
@@ -394,8 +385,8 @@ std::vector<Diagnostic> check_option_keys(const Scenario& sc, const std::set<std
   for (const auto& [key, pos] : sc.option_pos) {
     if (known.count(key)) continue;
     out.push_back({pos, Severity::warning,
-                   fmt::format("{} is not an option of Flink {}{} (Flink ignores unknown keys)",
-                               quote(key), one_line(flink_version), did_you_mean(key, candidates))});
+                   fmt::format("{} is not an option of Flink {}{} (Flink ignores unknown keys)", quote(key),
+                               one_line(flink_version), did_you_mean(key, candidates))});
   }
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);

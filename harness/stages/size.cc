@@ -72,8 +72,7 @@ Parsed<std::uint64_t> parse_size(std::string_view text) {
     return {n.value * u.multiplier, {}};
   }
   return {std::nullopt,
-          fmt::format("unknown size unit {} in {} (use b, k, m, g or t, e.g. \"512m\")",
-                      quote(n.rest), quote(text))};
+          fmt::format("unknown size unit {} in {} (use b, k, m, g or t, e.g. \"512m\")", quote(n.rest), quote(text))};
 }
 
 Parsed<Millis> parse_duration(std::string_view text) {
@@ -89,14 +88,15 @@ Parsed<Millis> parse_duration(std::string_view text) {
       return {std::nullopt, fmt::format("{} is too long", quote(text))};
     return {Millis(static_cast<std::int64_t>(n.value * ms)), {}};
   }
-  return {std::nullopt,
-          fmt::format("unknown duration unit {} in {} (use ms, s, min or h, e.g. \"90s\")",
-                      quote(n.rest), quote(text))};
+  return {std::nullopt, fmt::format("unknown duration unit {} in {} (use ms, s, min or h, e.g. \"90s\")", quote(n.rest),
+                                    quote(text))};
 }
 
 std::string flink_size(std::uint64_t bytes) {
-  constexpr std::pair<std::uint64_t, char> kUnits[] = {
-      {1ULL << 40, 't'}, {1ULL << 30, 'g'}, {1ULL << 20, 'm'}, {1ULL << 10, 'k'}};
+  constexpr std::pair<std::uint64_t, char> kUnits[] = {{1ULL << 40, 't'},
+                                                       {1ULL << 30, 'g'},
+                                                       {1ULL << 20, 'm'},
+                                                       {1ULL << 10, 'k'}};
   for (auto [unit, suffix] : kUnits)
     if (bytes >= unit && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, suffix);
   return fmt::format("{}b", bytes);

@@ -18,9 +18,7 @@ bool sizes_a_taskmanager(std::string_view key) {
          key.starts_with("state.backend.rocksdb.memory.");
 }
 
-SourcePos pos_of(const YAML::Mark& m, const std::filesystem::path& file) {
-  return {file, m.line + 1, m.column + 1};
-}
+SourcePos pos_of(const YAML::Mark& m, const std::filesystem::path& file) { return {file, m.line + 1, m.column + 1}; }
 
 /// Flink's own reading: nested keys joined with '.', a list written as "a;b".
 void flatten(const YAML::Node& node, const std::string& prefix, const SourcePos& at, UserConf& conf,
@@ -30,8 +28,10 @@ void flatten(const YAML::Node& node, const std::string& prefix, const SourcePos&
       SourcePos key_at = pos_of(kv.first.Mark(), conf.file);
       if (!kv.first.IsScalar()) {
         conf.diagnostics.push_back({key_at, Severity::error,
-                                    fmt::format("an option name must be plain text, not a {}",
-                                                kv.first.IsMap() ? "map" : kv.first.IsSequence() ? "list" : "null")});
+                                    fmt::format("an option name must be plain text, not a {}", kv.first.IsMap() ? "map"
+                                                                                               : kv.first.IsSequence()
+                                                                                                   ? "list"
+                                                                                                   : "null")});
         continue;
       }
       std::string key = kv.first.Scalar();
@@ -72,8 +72,8 @@ Scenario workload_scenario(const UserConf& conf, std::string_view spec) {
     std::vector<std::string_view> known;
     for (const auto& x : workload_catalogue())
       if (x.uses == Role::taskmanager) known.push_back(x.name);
-    throw std::invalid_argument(fmt::format("--workload {}: unknown workload {} (known: {})", quote(spec),
-                                            quote(name), fmt::join(known, ", ")));
+    throw std::invalid_argument(fmt::format("--workload {}: unknown workload {} (known: {})", quote(spec), quote(name),
+                                            fmt::join(known, ", ")));
   }
   Scenario sc;
   sc.id = fmt::format("conf-{}", name);
@@ -105,8 +105,8 @@ void parse_workload_args(std::string_view spec, std::string_view name, FlinkOpti
     rest = arg.size() == rest.size() ? std::string_view() : rest.substr(arg.size() + 1);
     std::size_t eq = arg.find('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == arg.size())
-      throw std::invalid_argument(fmt::format("--workload {}: {} is not key=value (e.g. heap:retain=300m)",
-                                              quote(spec), quote(arg)));
+      throw std::invalid_argument(fmt::format("--workload {}: {} is not key=value (e.g. heap:retain=300m)", quote(spec),
+                                              quote(arg)));
     std::string key(arg.substr(0, eq)), value(arg.substr(eq + 1));
     auto it = std::find_if(args.begin(), args.end(), [&](const auto& kv) { return kv.first == key; });
     if (it != args.end()) it->second = value;
@@ -127,7 +127,8 @@ UserConf parse_user_conf(std::string_view yaml, const std::filesystem::path& fil
     return conf;
   }
   if (!root.IsMap() && !root.IsNull()) {
-    conf.diagnostics.push_back({{file, 1, 1}, Severity::error,
+    conf.diagnostics.push_back({{file, 1, 1},
+                                Severity::error,
                                 fmt::format("a Flink config is a map of options, not a {}",
                                             root.IsSequence() ? "list" : "single value")});
     return conf;
@@ -172,9 +173,8 @@ std::vector<Scenario> conf_check_scenarios(const UserConf& conf, const std::vect
     for (const auto& s : standard_workloads()) out.push_back(workload_scenario(conf, s.name));
   for (const std::string& spec : specs) {
     out.push_back(workload_scenario(conf, spec));
-    auto same = std::count_if(out.begin(), out.end() - 1, [&](const Scenario& sc) {
-      return sc.workload == out.back().workload;
-    });
+    auto same = std::count_if(out.begin(), out.end() - 1,
+                              [&](const Scenario& sc) { return sc.workload == out.back().workload; });
     if (same > 0) out.back().id += fmt::format("-{}", same + 1);  // heap, heap-2: one directory each
   }
   return out;

@@ -13,9 +13,12 @@ constexpr std::array<WorkloadInfo, 9> kWorkloads{{
     {"rocksdb", "org.tmfault.workloads.RocksDb", "keyed state in the RocksDB backend"},
     {"classloader-leak", "org.tmfault.workloads.ClassLoaderLeak",
      "loads a library's classes and pins its class loader past the job (submit it several times)"},
-    {"jm-heap", "org.tmfault.workloads.JmHeap", "retains objects on the JobManager's heap, in main()", Role::jobmanager},
-    {"jm-direct", "org.tmfault.workloads.JmDirect", "keeps (or leaks) direct ByteBuffers in the JobManager, in main()", Role::jobmanager},
-    {"jm-metaspace", "org.tmfault.workloads.JmMetaspace", "loads many distinct classes in the JobManager, in main()", Role::jobmanager},
+    {"jm-heap", "org.tmfault.workloads.JmHeap", "retains objects on the JobManager's heap, in main()",
+     Role::jobmanager},
+    {"jm-direct", "org.tmfault.workloads.JmDirect", "keeps (or leaks) direct ByteBuffers in the JobManager, in main()",
+     Role::jobmanager},
+    {"jm-metaspace", "org.tmfault.workloads.JmMetaspace", "loads many distinct classes in the JobManager, in main()",
+     Role::jobmanager},
 }};
 
 }  // namespace

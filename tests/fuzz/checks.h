@@ -2,8 +2,8 @@
 // The contracts the fuzz targets check, shared with tests/fuzz_regression_test.cc so that a
 // saved input replays through exactly the same calls. Each check returns "" or the broken rule.
 // Crashes, UB and leaks are the sanitizers' job; these catch wrong-but-quiet results.
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -76,8 +76,7 @@ inline std::string check_size(std::string_view text) {
   if (s.value) {
     if (*s.value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
       return "parse_size: larger than Flink's long";
-    if (parse_size(std::to_string(*s.value) + "b").value != s.value)
-      return "parse_size: value does not round-trip";
+    if (parse_size(std::to_string(*s.value) + "b").value != s.value) return "parse_size: value does not round-trip";
     if (format_bytes(*s.value).empty()) return "format_bytes: empty";
   }
   Parsed<Millis> d = parse_duration(text);
