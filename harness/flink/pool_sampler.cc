@@ -11,7 +11,11 @@ PoolSampler::PoolSampler(Role role, int rest_port, Millis interval, std::functio
 PoolSampler::~PoolSampler() { stop(); }
 
 std::vector<PoolSample> PoolSampler::stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();  // a variant's teardown does not wait out the pause between samples
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mu_);
   return samples_;
@@ -21,7 +25,11 @@ void PoolSampler::run() {
   JobManagerRest rest("127.0.0.1", rest_port_);
   std::string component = role_ == Role::jobmanager ? "/jobmanager" : "";
   std::vector<std::string> names;
-  for (; !stopping_; std::this_thread::sleep_for(interval_)) {
+  auto pause = [this] {
+    std::unique_lock lock(mu_);
+    wake_.wait_for(lock, interval_, [this] { return stopping_.load(); });
+  };
+  for (; !stopping_; pause()) {
     if (component.empty()) {  // the TaskManager, once it registered
       auto tms = rest.taskmanagers();
       if (!tms || tms->empty()) continue;

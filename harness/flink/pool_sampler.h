@@ -2,6 +2,7 @@
 // Samples a process's memory pools from Flink's metrics over REST, on a thread of its own, so
 // that a JobManager slow to answer never delays the runner.
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -33,6 +34,7 @@ class PoolSampler {
   std::mutex mu_;
   std::vector<PoolSample> samples_;
   std::atomic<bool> stopping_{false};
+  std::condition_variable wake_;  ///< ends the wait between samples at once when stopping
   std::thread thread_;
 };
 
