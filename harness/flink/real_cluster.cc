@@ -284,13 +284,15 @@ class RealCluster final : public Cluster {
 /// The session JobManagers of a suite, one per lane, made when a lane first needs one.
 class Lanes {
  public:
-  Lanes(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::function<int()> pick_port)
-      : dist_(dist), cgroups_(cgroups), pick_port_(std::move(pick_port)) {}
+  Lanes(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::function<int()> pick_port,
+        const std::atomic<bool>* stop)
+      : dist_(dist), cgroups_(cgroups), pick_port_(std::move(pick_port)), stop_(stop) {}
   SessionJobManager* lane(const fs::path& run_dir, int n) {
     std::lock_guard lock(mu_);
     auto& jm = lanes_[n];
     if (!jm)
-      jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_);
+      jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_,
+                                               stop_);
     return jm.get();
   }
 
@@ -298,6 +300,7 @@ class Lanes {
   const FlinkDist& dist_;
   const cgroup::Hierarchy& cgroups_;
   std::function<int()> pick_port_;
+  const std::atomic<bool>* stop_;
   std::mutex mu_;
   std::map<int, std::unique_ptr<SessionJobManager>> lanes_;
 };
@@ -307,7 +310,7 @@ class Lanes {
 ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
                              std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port) {
   if (!pick_port) pick_port = os::free_loopback_port;
-  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port);
+  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port, stop);
   return [&dist, &cgroups, stop, pick_port, lanes, derivations = std::move(derivations)](
              const fs::path& dir, int lane, LineHandler on_line) -> std::unique_ptr<Cluster> {
     // out/<run>/<scenario>/<variant>: the lane's session JobManager lives in out/<run>/lanes/<n>

@@ -24,8 +24,8 @@ constexpr int kPortTries = 3;
 }  // namespace
 
 SessionJobManager::SessionJobManager(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, fs::path dir,
-                                     std::function<int()> pick_port)
-    : dist_(dist), cgroups_(cgroups), dir_(std::move(dir)), pick_port_(std::move(pick_port)) {}
+                                     std::function<int()> pick_port, const std::atomic<bool>* stop)
+    : dist_(dist), cgroups_(cgroups), dir_(std::move(dir)), pick_port_(std::move(pick_port)), stop_(stop) {}
 
 SessionJobManager::~SessionJobManager() { stop(); }
 
@@ -90,6 +90,7 @@ bool SessionJobManager::start_once(int port) {
   process_ = cgroup::Process::start({dist_.java, args, flink_env(dir_ / "flink-home", conf), dir_, cg_->procs_file()},
                                     sink, sink);
   for (auto end = Clock::now() + kStartTimeout; Clock::now() < end; std::this_thread::sleep_for(kPoll)) {
+    throw_if_stopped();
     if (exit_status()) return false;
     if (seen_rest_port_) {
       rpc_port_ = port, rest_port_ = seen_rest_port_;
@@ -101,6 +102,7 @@ bool SessionJobManager::start_once(int port) {
 
 bool SessionJobManager::wait_no_taskmanagers(Millis timeout) const {
   for (auto end = Clock::now() + timeout; Clock::now() < end; std::this_thread::sleep_for(kPoll)) {
+    if (stop_ && stop_->load()) return false;
     auto tms = rest().taskmanagers();
     if (tms && tms->empty()) return true;
   }
@@ -111,6 +113,12 @@ void SessionJobManager::release(bool healthy) {
   route(nullptr);
   ++served_;
   if (!healthy) stop();
+}
+
+void SessionJobManager::throw_if_stopped() {
+  if (!stop_ || !stop_->load()) return;
+  stop();
+  throw Interrupted();
 }
 
 void SessionJobManager::stop() {

@@ -21,9 +21,10 @@ namespace tmfault {
 
 class SessionJobManager {
  public:
-  /// Nothing starts yet; `dir` is where its configuration and log go (created on start).
+  /// Nothing starts yet; `dir` is where its configuration and log go (created on start). Waits
+  /// end early by throwing Interrupted once `*stop` is set.
   SessionJobManager(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::filesystem::path dir,
-                    std::function<int()> pick_port);
+                    std::function<int()> pick_port, const std::atomic<bool>* stop);
   ~SessionJobManager();
 
   /// Starts it unless it runs (a JobManager that exited is replaced); throws Error when it
@@ -51,11 +52,13 @@ class SessionJobManager {
  private:
   bool start_once(int port);
   void stop();
+  void throw_if_stopped();
 
   const FlinkDist& dist_;
   const cgroup::Hierarchy& cgroups_;
   std::filesystem::path dir_;
   std::function<int()> pick_port_;
+  const std::atomic<bool>* stop_;
   std::unique_ptr<cgroup::MemCgroup> cg_;
   std::unique_ptr<cgroup::Process> process_;
   int rpc_port_ = 0, rest_port_ = 0, served_ = 0, starts_ = 0;
