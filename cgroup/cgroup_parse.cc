@@ -159,12 +159,18 @@ MemoryEvents parse_memory_events(std::string_view text) {
   return e;
 }
 
-std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_swaps) {
-  std::uint64_t kib = 0;
+std::optional<std::uint64_t> parse_meminfo_bytes(std::string_view meminfo, std::string_view key) {
+  std::optional<std::uint64_t> kib;
   for_each_line(meminfo, [&](std::string_view line) {
     const auto f = fields(line);
-    if (f.size() >= 2 && f[0] == "SwapTotal:") kib = to_int<std::uint64_t>(f[1]).value_or(0);
+    if (f.size() >= 2 && f[0] == key) kib = to_int<std::uint64_t>(f[1]);
   });
+  if (!kib || *kib > std::numeric_limits<std::uint64_t>::max() / 1024) return std::nullopt;
+  return *kib * 1024;
+}
+
+std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_swaps) {
+  std::uint64_t kib = parse_meminfo_bytes(meminfo, "SwapTotal:").value_or(0) / 1024;
   if (kib == 0) {
     for_each_line(proc_swaps, [&](std::string_view line) {
       const auto f = fields(line);

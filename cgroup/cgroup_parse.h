@@ -41,6 +41,9 @@ std::optional<std::uint64_t> parse_u64(std::string_view text);
 /// that is absent (an older kernel) stays 0.
 MemoryEvents parse_memory_events(std::string_view text);
 
+/// Bytes of a /proc/meminfo line given in kB (`key` with its colon, e.g. "MemAvailable:").
+std::optional<std::uint64_t> parse_meminfo_bytes(std::string_view meminfo, std::string_view key);
+
 /// Bytes of swap: /proc/meminfo's `SwapTotal:` (kB), or, when that is 0 or absent, the sum of
 /// the Size column (KiB) of the devices in /proc/swaps (their header line is skipped).
 std::uint64_t parse_swap_total(std::string_view meminfo, std::string_view proc_swaps);

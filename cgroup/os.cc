@@ -6,8 +6,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sched.h>
+
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <system_error>
+#include <thread>
+
+#include "cgroup/cgroup_parse.h"
 
 namespace tmfault::os {
 
@@ -39,5 +46,20 @@ std::optional<std::size_t> terminal_columns() {
 bool is_executable(const std::filesystem::path& p) { return ::access(p.c_str(), X_OK) == 0; }
 
 pid_t process_id() { return ::getpid(); }
+
+unsigned usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::optional<std::uint64_t> memory_available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return cgroup::parse_meminfo_bytes(text.str(), "MemAvailable:");
+}
 
 }  // namespace tmfault::os

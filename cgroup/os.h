@@ -2,6 +2,7 @@
 // The few plain OS calls the rest of tmfault needs (sockets, the terminal, file modes, the
 // process id), so that no layer above cgroup/ calls the OS itself.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 
@@ -24,5 +25,11 @@ bool is_executable(const std::filesystem::path& p);
 
 /// This process's id.
 pid_t process_id();
+
+/// Cores this process may run on (its affinity mask), at least 1.
+unsigned usable_cores();
+
+/// Memory the kernel says can be had without swapping (/proc/meminfo MemAvailable), if it says.
+std::optional<std::uint64_t> memory_available_bytes();
 
 }  // namespace tmfault::os

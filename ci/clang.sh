@@ -2,7 +2,7 @@
 #
 # clang_cxx prints the first of $CLANG_CXX, clang++-16, -17, -18, clang++ on PATH whose
 # version is >= 16 (harness/scenario.cc captures a structured binding in a lambda, P1091), or
-# nothing. Debian 12: apt-get install clang-16 libclang-rt-16-dev (ci/setup installs them).
+# nothing. Debian 12: apt-get install clang-16 libclang-rt-16-dev (ci/setup --deep installs them).
 clang_cxx() {
   local c path major
   for c in ${CLANG_CXX:-} clang++-16 clang++-17 clang++-18 clang++; do

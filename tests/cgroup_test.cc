@@ -198,6 +198,14 @@ TEST_CASE("parse_swap_total reads /proc/meminfo, else /proc/swaps", "[cgroup][pa
   CHECK(parse_swap_total("SwapTotal: x kB\n", header) == 0);
 }
 
+TEST_CASE("parse_meminfo_bytes reads one kB line of /proc/meminfo", "[cgroup][parse]") {
+  const std::string meminfo = "MemTotal:       24596112 kB\nMemAvailable:   20111880 kB\n";
+  CHECK(parse_meminfo_bytes(meminfo, "MemAvailable:") == 20111880ull * 1024);
+  CHECK_FALSE(parse_meminfo_bytes(meminfo, "MemAvail:"));
+  CHECK_FALSE(parse_meminfo_bytes("MemAvailable: lots kB\n", "MemAvailable:"));
+  CHECK_FALSE(parse_meminfo_bytes("MemAvailable: 99999999999999999999 kB\n", "MemAvailable:"));
+}
+
 TEST_CASE("swap_refusal refuses swap the cgroups cannot limit", "[cgroup][swap]") {
   CHECK_FALSE(swap_refusal(SwapState{0, false}, Version::v2, "/sys/fs/cgroup"));
   CHECK_FALSE(swap_refusal(SwapState{1 << 30, true}, Version::v2, "/sys/fs/cgroup"));

@@ -4,7 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "tests/fuzz/checks.h"
 
@@ -38,6 +41,25 @@ TEST_CASE("inputs found by fuzzing keep their contracts") {
     CHECK(check(name, slurp(e.path())) == "");
   }
   CHECK(files >= 1);
+}
+
+TEST_CASE("the fuzzers' seeds keep their contracts (what ci/fuzz starts from, without libFuzzer)") {
+  const fs::path root = TMFAULT_SOURCE_DIR;
+  std::map<std::string, std::vector<fs::path>> seeds{
+      {"scenario", {root / "tests/fuzz/corpus/scenario", root / "scenarios", root / "tests/data/bad"}},
+      {"size", {root / "tests/fuzz/corpus/size"}},
+      {"bash_java_utils", {root / "tests/fuzz/corpus/bash_java_utils"}},
+      {"user_conf", {root / "tests/fuzz/corpus/user_conf"}}};
+  int files = 0;
+  for (const auto& [target, dirs] : seeds)
+    for (const fs::path& dir : dirs)
+      for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (!e.is_regular_file()) continue;
+        ++files;
+        INFO(target << " seed " << e.path().string());
+        CHECK(check(target + "-", slurp(e.path())) == "");
+      }
+  CHECK(files >= 20);
 }
 
 TEST_CASE("durations are bounded so that now() + timeout cannot overflow") {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "harness/app/options.h"
 #include "harness/app/scenario_files.h"
 #include "harness/stages/plan.h"
 #include "harness/stages/scenario.h"
@@ -122,4 +123,14 @@ TEST_CASE("the progress line names running variants, their time and memory, cut 
   CHECK(cut == "[3/16 done, 5s] heap-space/...");
   CHECK(progress_line({{"x\x1b[2J", Millis(0), std::nullopt, std::nullopt}}, 0, 1, Millis(0), 80).find('\x1b') ==
         std::string::npos);
+}
+
+TEST_CASE("default lanes: one more than the cores, fewer when memory is short, never none") {
+  constexpr std::uint64_t GiB = 1ULL << 30;
+  CHECK(default_lanes(2, 24 * GiB) == 3);
+  CHECK(default_lanes(2, std::nullopt) == 3);  // the kernel did not say: cores decide
+  CHECK(default_lanes(16, 24 * GiB) == 6);     // memory decides
+  CHECK(default_lanes(2, 9 * GiB) == 2);
+  CHECK(default_lanes(8, 1 * GiB) == 1);
+  CHECK(default_lanes(1, 0) == 1);
 }

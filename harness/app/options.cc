@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "cgroup/os.h"
 
@@ -32,7 +31,8 @@ void add_report_file_options(CLI::App* app, ReportFileArgs& a) {
 }
 
 void add_jobs_option(CLI::App* app, int& jobs, const char* what) {
-  app->add_option("-j,--jobs", jobs, fmt::format("{} at once (default: cores, at most 4)", what))
+  app->add_option("-j,--jobs", jobs,
+                  fmt::format("{} at once (default: cores + 1, fewer when free memory is short of 4 GiB each)", what))
       ->check(CLI::Range(1, 64));
 }
 
@@ -58,9 +58,15 @@ HostFacts host_facts(const cgroup::Hierarchy& h) {
   return {h.version == cgroup::Version::v2 ? "v2" : "v1", h.swap.total_bytes, h.swap.limited};
 }
 
+int default_lanes(unsigned cores, std::optional<std::uint64_t> available_bytes) {
+  std::uint64_t lanes = std::uint64_t{cores} + 1;
+  if (available_bytes) lanes = std::min(lanes, *available_bytes / kLaneBytes);
+  return static_cast<int>(std::clamp<std::uint64_t>(lanes, 1, 64));
+}
+
 int jobs_or_default(int jobs) {
   if (jobs > 0) return jobs;
-  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+  return default_lanes(os::usable_cores(), os::memory_available_bytes());
 }
 
 bool use_color(bool no_color_flag) {

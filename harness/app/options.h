@@ -3,7 +3,9 @@
 // how to print. One spelling for each flag.
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +49,14 @@ cgroup::Hierarchy open_cgroups(const StorageArgs& a);
 /// What results.json records of the cgroups a suite runs in.
 HostFacts host_facts(const cgroup::Hierarchy& h);
 
-/// -j unset: the number of cores, at most 4.
+/// Variants at once by default: one more than the cores (a lane waits for its JVMs' start-up,
+/// registration and REST round trips about a third of its time), fewer when each could not
+/// have kLaneBytes of the available memory; at least 1.
+int default_lanes(unsigned cores, std::optional<std::uint64_t> available_bytes);
+/// A lane's memory: its session JobManager (1 GiB) and its TaskManager (most of the suite's
+/// are 1-3 GiB).
+inline constexpr std::uint64_t kLaneBytes = 4ULL << 30;
+/// -j unset: default_lanes of this machine.
 int jobs_or_default(int jobs);
 /// Colour on stdout: a terminal, no --no-color, no NO_COLOR.
 bool use_color(bool no_color_flag);
