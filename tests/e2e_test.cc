@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cgroup/cgroup.h"
+#include "harness/app/options.h"
 #include "harness/app/scenario_files.h"
 #include "harness/app/session.h"
 #include "harness/flink/derive.h"
@@ -46,7 +47,7 @@ SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& ou
   FlinkDist dist = locate_dist(d);
   SessionOptions so;
   so.out_root = out;
-  so.jobs = 2;
+  so.jobs = jobs_or_default(0);  // as `tmfault run` without -j
   auto derivations = std::make_shared<DerivationCache>(derive_all(dist, derivations_of(plans), out / ".derive",
                                                                   nullptr));
   so.make_cluster = real_clusters(dist, g_cgroups, nullptr, derivations);
