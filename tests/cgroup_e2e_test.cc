@@ -1,7 +1,6 @@
 // Real memory cgroups beneath this process's own (or TMFAULT_CGROUP_PARENT). Exits 77 (ctest:
 // skipped) with the reason when cgroups are not writable here, 1 instead with
 // TMFAULT_REQUIRE_E2E=1; never passes silently.
-#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -17,7 +16,8 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
-#include "skip.h"
+#include "tests/catch_run.h"
+#include "tests/skip.h"
 
 using namespace tmfault::cgroup;
 using namespace std::chrono_literals;
@@ -292,7 +292,7 @@ int main(int argc, char* argv[]) {
     return rc;
   }
   std::printf("cgroup %s parent: %s\n", g_hierarchy.version == Version::v1 ? "v1" : "v2", g_hierarchy.parent.c_str());
-  const int failed = Catch::Session().run(argc, argv);
+  const int failed = tmfault::testing::run_catch(argc, argv);
   const auto leftovers = own_leftovers();
   for (const auto& d : leftovers) {
     std::printf("error: leftover cgroup \"%s\"\n", d.c_str());

@@ -19,6 +19,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
 #include "harness/stages/exit_status.h"
+#include "tests/catch_run.h"
 #include "tests/skip.h"
 
 namespace tmfault::testing {
@@ -110,7 +111,7 @@ inline int run_e2e_tests(int argc, char** argv, cgroup::Hierarchy& cgroups) {
   } catch (const cgroup::CgroupError& e) {
     return skip_exit_code(std::string("memory cgroups are not usable here: ") + e.what() + "\n  hint: " + e.hint());
   }
-  return Catch::Session().run(argc, argv);
+  return run_catch(argc, argv);
 }
 
 }  // namespace tmfault::testing

@@ -1,6 +1,5 @@
 // End-to-end: real Flink JVMs under real cgroups. Exits 77 (ctest: skipped) with the reason
 // printed when this machine cannot create memory cgroups; fails when Flink is not set up.
-#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>

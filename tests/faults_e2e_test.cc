@@ -1,6 +1,5 @@
 // Environment faults injected into real tmfault runs: the harness never leaks, never hangs and
 // never lies (errors are errors, exit 3). Exits 77 (skipped) when cgroups are not usable.
-#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
