@@ -50,6 +50,7 @@ struct Remedy {
                              ///< `quote` is then that page's words
   FlinkOptions workload_args;  ///< the job changed (a code fix), over the scenario's workload_args
   SourcePos pos;
+  FlinkOptions env{};        ///< the subject's environment variables set (over the scenario's env)
 };
 
 /// A documented section under test, as loaded from scenarios/<id>.toml.
@@ -60,6 +61,10 @@ struct Scenario {
   std::string title;         ///< the doc section's heading
   std::string workload;      ///< a name from the workload catalogue
   FlinkOptions workload_args;  ///< passed as --key value
+  /// Environment variables of the subject's process, on top of what Flink's scripts pass (NAME,
+  /// value): what a container's env (a Pod spec, YARN's containerized.taskmanager.env.*, a
+  /// docker --env) gives the JVM.
+  FlinkOptions env;
   Millis timeout{90'000};
   int submissions = 1;       ///< how often the job is submitted to one TaskManager, one after another
   FlinkOptions options;      ///< the subject's options in the faulty run ([taskmanager] or [jobmanager])
@@ -97,6 +102,7 @@ struct VariantPlan {
   std::optional<std::uint64_t> cgroup_limit_bytes;
   Millis timeout{90'000};
   int submissions = 1;       ///< the job is submitted again each time it finishes, up to this many
+  FlinkOptions env{};        ///< the subject's extra environment variables (NAME, value), after the remedy's
 };
 
 /// Flink's derived memory sizes (bytes) of one process, from BashJavaUtils

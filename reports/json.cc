@@ -41,26 +41,29 @@ ordered_json exit_json(const std::optional<ExitStatus>& e) {
 }
 
 ordered_json plan_json(const VariantPlan& p) {
-  return {{"scenario", p.scenario_id},
-          {"variant", p.variant},
-          {"name", p.name},
-          {"kind", p.kind == VariantKind::faulty ? "faulty" : "remedy"},
-          {"subject", role_name(p.subject)},
-          {"doc", p.doc},
-          {"title", p.title},
-          {"expect", symptom_name(p.expect)},
-          {"expect_mentions", p.expect_mentions},
-          {"why", p.why},
-          {"source", p.source},
-          {"quote", p.quote},
-          {"changed", options_json(p.changed)},
-          {"taskmanager", options_json(p.options)},
-          {"workload", p.workload},
-          {"workload_class", p.workload_class},
-          {"workload_args", p.workload_args},
-          {"cgroup_limit_bytes", p.cgroup_limit_bytes ? ordered_json(*p.cgroup_limit_bytes) : ordered_json(nullptr)},
-          {"timeout_ms", p.timeout.count()},
-          {"submissions", p.submissions}};
+  ordered_json j = {{"scenario", p.scenario_id},
+                    {"variant", p.variant},
+                    {"name", p.name},
+                    {"kind", p.kind == VariantKind::faulty ? "faulty" : "remedy"},
+                    {"subject", role_name(p.subject)},
+                    {"doc", p.doc},
+                    {"title", p.title},
+                    {"expect", symptom_name(p.expect)},
+                    {"expect_mentions", p.expect_mentions},
+                    {"why", p.why},
+                    {"source", p.source},
+                    {"quote", p.quote},
+                    {"changed", options_json(p.changed)},
+                    {"taskmanager", options_json(p.options)},
+                    {"workload", p.workload},
+                    {"workload_class", p.workload_class},
+                    {"workload_args", p.workload_args},
+                    {"cgroup_limit_bytes",
+                     p.cgroup_limit_bytes ? ordered_json(*p.cgroup_limit_bytes) : ordered_json(nullptr)},
+                    {"timeout_ms", p.timeout.count()},
+                    {"submissions", p.submissions}};
+  if (!p.env.empty()) j["env"] = options_json(p.env);  // only when set: older results stay byte-identical
+  return j;
 }
 
 ordered_json observation_json(const Observation& o) {

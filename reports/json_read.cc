@@ -125,6 +125,7 @@ VariantPlan plan(const Node& n) {
   p.cgroup_limit_bytes = opt_u64(n, "cgroup_limit_bytes");
   p.timeout = n.at("timeout_ms").ms();
   if (auto s = n.maybe("submissions")) p.submissions = static_cast<int>(s->u64());
+  if (auto e = n.maybe("env")) p.env = options(*e);
   return p;
 }
 

@@ -38,3 +38,26 @@ TEST_CASE("the faulty run comes first, then each remedy with its changes applied
   CHECK(plans[2].changed.back() == std::pair<std::string, std::string>{"taskmanager.memory.process.size", "(unset)"});
   CHECK(describe_plan(plans[2]).find("(unset)") != std::string::npos);
 }
+
+TEST_CASE("env: the scenario's variables in every variant, a remedy's over them, listed as changes") {
+  Scenario sc;
+  sc.id = "arenas";
+  sc.workload = "rocksdb";
+  sc.env = {{"MALLOC_ARENA_MAX", "512"}, {"MALLOC_TRIM_THRESHOLD_", "0"}};
+  sc.expect = Symptom::container_killed;
+  Remedy fewer;
+  fewer.name = "fewer arenas";
+  fewer.env = {{"MALLOC_ARENA_MAX", "2"}};
+  sc.remedies = {fewer};
+  auto plans = plan_scenario(sc);
+  REQUIRE(plans.size() == 2);
+  CHECK(plans[0].env == sc.env);
+  CHECK(plans[0].changed.empty());
+  CHECK(plans[1].env == FlinkOptions{{"MALLOC_TRIM_THRESHOLD_", "0"}, {"MALLOC_ARENA_MAX", "2"}});
+  CHECK(plans[1].changed == FlinkOptions{{"env: MALLOC_ARENA_MAX", "2"}});
+  CHECK(plans[1].options.empty());  // no Flink option changed
+  CHECK_THAT(describe_plan(plans[1]),
+             Catch::Contains("TaskManager environment (besides what Flink's scripts set):\n    "
+                             "MALLOC_TRIM_THRESHOLD_=0\n    MALLOC_ARENA_MAX=2\n"));
+  CHECK_THAT(describe_plan(plans[1]), Catch::Contains("env: MALLOC_ARENA_MAX = 2"));
+}

@@ -75,6 +75,7 @@ SuiteResult full_suite() {
   remedy.plan.kind = VariantKind::remedy;
   remedy.plan.changed = {{"taskmanager.memory.task.heap.size", "512m"}, {"taskmanager.memory.process.size", "(unset)"}};
   remedy.plan.expect = Symptom::healthy;
+  remedy.plan.env = {{"MALLOC_ARENA_MAX", "2"}};
   remedy.verdict = {Outcome::fail, Symptom::oom_heap, true, "expected healthy, saw oom-heap: tm log: ..."};
 
   RunRecord error;
@@ -171,6 +172,9 @@ TEST_CASE("suite_from_json inverts suite_json: same JSON, same rendering in ever
   REQUIRE(y.records.size() == 3);
   CHECK(y.records[0].plan.expect_mentions == std::vector<std::string>{"Java heap space"});
   CHECK(y.records[0].plan.options == x.records[0].plan.options);  // order kept
+  CHECK(y.records[0].plan.env.empty());
+  CHECK(json.find("\"env\"") != std::string::npos);  // written only where set
+  CHECK(y.records[1].plan.env == FlinkOptions{{"MALLOC_ARENA_MAX", "2"}});
   CHECK(y.records[0].observation.tm_exit->signaled);
   CHECK_FALSE(y.records[2].verdict.observed_known);
   CHECK(y.interrupted);

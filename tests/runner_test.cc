@@ -587,3 +587,30 @@ TEST_CASE("corner: a TaskManager's error only in the job's failure (its log line
   CHECK_FALSE(n.v.outcome == Outcome::pass);
   CHECK(n.v.reason.find("root cause: java.lang.OutOfMemoryError: Metaspace") != std::string::npos);
 }
+
+TEST_CASE("env: only the subject gets the scenario's variables, on top of what Flink's scripts set") {
+  VariantPlan tm = plan_expecting(Symptom::healthy);
+  tm.env = {{"MALLOC_ARENA_MAX", "2"}, {"HOME", "/scenario-home"}};
+  FakeClusters f{{healthy_run()}};
+  Ran r = run(tm, f);
+  REQUIRE(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  const auto& tm_env = f.calls[0].env.at(Role::taskmanager);
+  CHECK(tm_env.at("MALLOC_ARENA_MAX") == "2");
+  CHECK(tm_env.at("HOME") == "/scenario-home");  // the scenario's value wins
+  CHECK(tm_env.at("FLINK_CONF_DIR") == "/nonexistent/run/tm-conf");
+  CHECK(f.calls[0].env.at(Role::jobmanager).count("MALLOC_ARENA_MAX") == 0);  // infrastructure: as ever
+  CHECK(r.v.outcome == Outcome::pass);
+
+  VariantPlan jm = jm_plan_expecting(Symptom::healthy);
+  jm.env = {{"MALLOC_ARENA_MAX", "1"}};
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
+  s.job_states = {{2000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  FakeClusters g{{s}};
+  run(jm, g);
+  REQUIRE(g.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(g.calls[0].env.at(Role::jobmanager).at("MALLOC_ARENA_MAX") == "1");
+  CHECK(g.calls[0].env.at(Role::taskmanager).count("MALLOC_ARENA_MAX") == 0);
+}

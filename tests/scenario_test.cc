@@ -290,3 +290,54 @@ TEST_CASE("option keys in warnings are quoted on one line") {
   REQUIRE(ds.size() == 1);
   CHECK(ds[0].message == "'a\\x1b[2J\\nb' is not an option of Flink 1.20.5 (Flink ignores unknown keys)");
 }
+
+TEST_CASE("env: the subject's environment variables, from [scenario] and a remedy") {
+  LoadResult r = parse_scenario(R"(
+[scenario]
+id = "s"
+doc = "d"
+title = "t"
+workload = "rocksdb"
+env = { MALLOC_ARENA_MAX = 512, _X1 = "a b" }
+
+[taskmanager]
+"taskmanager.memory.process.size" = "1g"
+
+[expect]
+symptom = "container-killed"
+
+[[remedy]]
+name = "fewer malloc arenas"
+env = { MALLOC_ARENA_MAX = "2" }
+)",
+                                "e.toml");
+  INFO(messages(r));
+  REQUIRE(r.scenarios.size() == 1);
+  CHECK(r.diagnostics.empty());
+  const Scenario& s = r.scenarios[0];
+  CHECK(s.env == FlinkOptions{{"MALLOC_ARENA_MAX", "512"}, {"_X1", "a b"}});
+  REQUIRE(s.remedies.size() == 1);
+  CHECK(s.remedies[0].env == FlinkOptions{{"MALLOC_ARENA_MAX", "2"}});  // env alone is a change
+  CHECK(s.remedies[0].set.empty());
+}
+
+TEST_CASE("containerized.*.env.* in the subject's options is a warning that names env instead") {
+  LoadResult r = parse_scenario(
+      with_line("[taskmanager]", "[taskmanager]\n\"containerized.taskmanager.env.MALLOC_ARENA_MAX\" = 2"), "c.toml");
+  REQUIRE(r.scenarios.size() == 1);  // a warning only: Flink would accept the key
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].severity == Severity::warning);
+  CHECK(format_diagnostic(r.diagnostics[0]) ==
+        "c.toml:11:1: warning: 'containerized.taskmanager.env.MALLOC_ARENA_MAX' in [taskmanager] reaches a process "
+        "only where Flink launches its container (YARN, native Kubernetes); the harness starts the process the way a "
+        "standalone cluster does, so it stays a config entry: set env = { MALLOC_ARENA_MAX = ... } in [scenario] or "
+        "the remedy to give the process that variable");
+  LoadResult in_remedy = parse_scenario(
+      with_line("set = { \"taskmanager.memory.process.size\" = \"2g\" }",
+                "set = { \"taskmanager.memory.process.size\" = \"2g\", \"containerized.master.env.A\" = \"1\" }"),
+      "c.toml");
+  REQUIRE(in_remedy.diagnostics.size() == 1);
+  CHECK(in_remedy.diagnostics[0].message.starts_with("'containerized.master.env.A' in [[remedy]] #1 set reaches"));
+  CHECK(parse_scenario(with_line("[taskmanager]", "[taskmanager]\n\"containerized.taskmanager.env.\" = 2"), "c.toml")
+            .diagnostics.empty());  // no variable named: not the prefix option
+}

@@ -93,7 +93,7 @@ class Try {
                 flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
     }
     c_.start({Role::taskmanager, taskmanager_args(dist(), *o_.memory, plan_.options, conf("tm-conf"), log("tm")),
-              flink_env(home(), conf("tm-conf")), o_.cgroup_limit_bytes});
+              subject_env(conf("tm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
   }
 
@@ -102,7 +102,7 @@ class Try {
     write_confs(c_.free_port(), true);
     if (!derive_subject("jm-conf")) return;  // Flink refused: no process starts (as jobmanager.sh)
     c_.start({Role::jobmanager, jobmanager_subject_args(dist(), plan_, *o_.memory, conf("jm-conf"), log("jm")),
-              flink_env(home(), conf("jm-conf")), o_.cgroup_limit_bytes});
+              subject_env(conf("jm-conf")), o_.cgroup_limit_bytes});
     o_.tm_started = true;
   }
 
@@ -128,6 +128,14 @@ class Try {
       throw std::runtime_error("BashJavaUtils could not size the TaskManager (not under test): see derive-tm.log");
     c_.start({Role::taskmanager, infrastructure_taskmanager_args(dist(), *tm.memory, conf("tm-conf"), log("tm")),
               flink_env(home(), conf("tm-conf")), Infrastructure::kLimitBytes});
+  }
+
+  /// The subject's environment: what Flink's scripts give a JVM, plus the scenario's env (the
+  /// process under test only; the infrastructure keeps the plain one).
+  std::map<std::string, std::string> subject_env(const fs::path& conf) const {
+    std::map<std::string, std::string> env = flink_env(home(), conf);
+    for (const auto& [k, v] : plan_.env) env[k] = v;
+    return env;
   }
 
   const FlinkDist& dist() const { return *ctx_.dist; }

@@ -29,6 +29,7 @@ VariantPlan base_plan(const Scenario& sc) {
   p.workload = sc.workload;
   if (const WorkloadInfo* w = find_workload(sc.workload)) p.workload_class = w->java_class;
   p.workload_args = workload_argv(sc.workload_args);
+  p.env = sc.env;
   p.cgroup_limit_bytes = sc.cgroup_limit_bytes;
   p.timeout = sc.timeout;
   p.submissions = sc.submissions;
@@ -83,6 +84,12 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
       }
       p.workload_args = workload_argv(args);
     }
+    for (const auto& [k, v] : r.env) {
+      auto same = [&k](const auto& kv) { return kv.first == k; };
+      p.env.erase(std::remove_if(p.env.begin(), p.env.end(), same), p.env.end());
+      p.env.emplace_back(k, v);
+      p.changed.emplace_back("env: " + k, v);
+    }
     p.expect = r.expect;
     p.why = r.why;
     p.quote = r.quote;
@@ -104,6 +111,10 @@ std::string describe_plan(const VariantPlan& p) {
   }
   out += "  taskmanager options:\n";
   for (const auto& [k, v] : p.options) out += fmt::format("    {}: {}\n", k, v);
+  if (!p.env.empty()) {
+    out += fmt::format("  {} environment (besides what Flink's scripts set):\n", role_name(p.subject));
+    for (const auto& [k, v] : p.env) out += fmt::format("    {}={}\n", k, v);
+  }
   out += fmt::format("  workload: {} ({}) {}\n", p.workload, p.workload_class, fmt::join(p.workload_args, " "));
   out += fmt::format("  cgroup limit: {}\n", p.cgroup_limit_bytes ? format_bytes(*p.cgroup_limit_bytes)
                                                                   : std::string("derived total process size"));

@@ -16,13 +16,15 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 5> kTopKeys{"scenario", "taskmanager", "jobmanager", "expect", "remedy"};
-constexpr std::array<std::string_view, 9> kScenarioKeys{"id",      "subject",      "doc",
-                                                        "title",   "workload",     "workload_args",
-                                                        "timeout", "cgroup_limit", "submissions"};
+constexpr std::array<std::string_view, 10> kScenarioKeys{"id",           "subject",       "doc", "title",
+                                                         "workload",     "workload_args", "env", "timeout",
+                                                         "cgroup_limit", "submissions"};
 constexpr std::array<std::string_view, 2> kSubjects{"taskmanager", "jobmanager"};
 constexpr std::array<std::string_view, 3> kExpectKeys{"symptom", "mentions", "quote"};
-constexpr std::array<std::string_view, 8> kRemedyKeys{"name",   "set", "unset", "workload_args",
+constexpr std::array<std::string_view, 9> kRemedyKeys{"name",   "set", "unset", "workload_args", "env",
                                                       "expect", "why", "quote", "source"};
+/// The harness sets these for every Flink JVM (derive.h: flink_env); a scenario may not.
+constexpr std::array<std::string_view, 3> kHarnessEnv{"FLINK_HOME", "FLINK_LIB_DIR", "FLINK_CONF_DIR"};
 constexpr std::int64_t kMaxSubmissions = 1000;
 
 /// Collects diagnostics for one file.
@@ -37,6 +39,9 @@ class Reader {
     diags_.push_back({pos(r), Severity::error, std::move(msg)});
   }
   void error_at(SourcePos p, std::string msg) { diags_.push_back({std::move(p), Severity::error, std::move(msg)}); }
+  void warning(const toml::source_region& r, std::string msg) {
+    diags_.push_back({pos(r), Severity::warning, std::move(msg)});
+  }
 
   /// Reports keys of `t` not in `known`, with a suggestion.
   void check_keys(const toml::table& t, Keys known, std::string_view where) {
@@ -164,6 +169,57 @@ void read_cgroup_limit(Reader& r, const toml::table& s, Scenario& sc) {
   else sc.cgroup_limit_bytes = *v.value;
 }
 
+bool env_name_ok(std::string_view name) {
+  constexpr std::string_view kFirst = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+  return !name.empty() && kFirst.find(name.front()) != std::string_view::npos &&
+         name.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_") ==
+             std::string_view::npos;
+}
+
+/// `env = { NAME = "value" }` of [scenario] or a remedy: the subject's environment variables.
+FlinkOptions read_env(Reader& r, const toml::table& t, std::string_view where) {
+  const toml::node* n = t.get("env");
+  if (!n) return {};
+  if (!n->is_table()) {
+    r.error(n->source(), fmt::format("'env' in {} must be a table, e.g. {{ MALLOC_ARENA_MAX = \"2\" }}", where));
+    return {};
+  }
+  FlinkOptions env = r.options(*n->as_table(), fmt::format("env of {}", where));
+  for (auto&& [k, v] : *n->as_table()) {
+    std::string_view name = k.str();
+    if (!env_name_ok(name))
+      r.error(k.source(), fmt::format("environment variable name {} in {} must be letters, digits and '_', not "
+                                      "starting with a digit",
+                                      quote(name), where));
+    else if (std::find(kHarnessEnv.begin(), kHarnessEnv.end(), name) != kHarnessEnv.end())
+      r.error(k.source(), fmt::format("{} in {} is set by the harness for every Flink JVM (it points at the run's "
+                                      "Flink and config); a scenario cannot change it",
+                                      quote(name), where));
+  }
+  for (const auto& [k, v] : env)
+    if (v.find('\0') != std::string::npos)
+      r.error(n->source(), fmt::format("the value of {} in {} holds a NUL character", quote(k), where));
+  return env;
+}
+
+/// Flink reads `containerized.<process>.env.NAME` only where it launches the container itself (YARN,
+/// native Kubernetes); a standalone process, as the harness starts it, gets its environment from
+/// its launcher: say so, and where to set it instead.
+void warn_containerized_env(Reader& r, const toml::table& t, std::string_view where) {
+  for (auto&& [k, v] : t) {
+    std::string_view key = k.str();
+    for (std::string_view prefix :
+         {"containerized.taskmanager.env.", "containerized.master.env.", "containerized.jobmanager.env."}) {
+      if (!key.starts_with(prefix) || key.size() == prefix.size()) continue;
+      r.warning(k.source(), fmt::format("{} in {} reaches a process only where Flink launches its container (YARN, "
+                                        "native Kubernetes); the harness starts the process the way a standalone "
+                                        "cluster does, so it stays a config entry: set env = {{ {} = ... }} in "
+                                        "[scenario] or the remedy to give the process that variable",
+                                        quote(key), where, key.substr(prefix.size())));
+    }
+  }
+}
+
 void read_header(Reader& r, const toml::table& s, Scenario& sc) {
   r.check_keys(s, kScenarioKeys, "[scenario]");
   if (auto id = r.string(s, "id", "[scenario]", true)) {
@@ -199,6 +255,7 @@ void read_header(Reader& r, const toml::table& s, Scenario& sc) {
     if (n->is_table()) sc.workload_args = r.options(*n->as_table(), "workload_args");
     else r.error(n->source(), "'workload_args' must be a table, e.g. { retain = \"300m\" }");
   }
+  sc.env = read_env(r, s, "[scenario]");
   read_timeout(r, s, sc);
   read_cgroup_limit(r, s, sc);
   if (const toml::node* n = s.get("submissions")) {
@@ -239,8 +296,12 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index, std::map<
   r.check_keys(t, kRemedyKeys, where);
   rem.name = r.string(t, "name", where, true).value_or("");
   if (const toml::node* n = t.get("set")) {
-    if (n->is_table()) rem.set = r.options(*n->as_table(), where + " set", &positions);
-    else r.error(n->source(), fmt::format("'set' in {} must be a table of Flink options", where));
+    if (n->is_table()) {
+      rem.set = r.options(*n->as_table(), where + " set", &positions);
+      warn_containerized_env(r, *n->as_table(), where + " set");
+    } else {
+      r.error(n->source(), fmt::format("'set' in {} must be a table of Flink options", where));
+    }
   }
   rem.unset = r.strings(t, "unset", where);
   if (const toml::node* n = t.get("unset"))
@@ -251,8 +312,9 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index, std::map<
       r.error(n->source(),
               fmt::format("'workload_args' in {} must be a table, e.g. {{ release-hook = \"true\" }}", where));
   }
-  if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty())
-    r.error(t.source(), fmt::format("{} changes nothing: give 'set', 'unset' or 'workload_args'", where));
+  rem.env = read_env(r, t, where);
+  if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty() && rem.env.empty())
+    r.error(t.source(), fmt::format("{} changes nothing: give 'set', 'unset', 'workload_args' or 'env'", where));
   rem.expect = r.symptom(t, "expect", where, false).value_or(Symptom::healthy);
   rem.why = r.string(t, "why", where, false).value_or("");
   rem.quote = read_quote(r, t, where);
@@ -277,7 +339,10 @@ Remedy read_remedy(Reader& r, const toml::table& t, std::size_t index, std::map<
 void read_subject_options(Reader& r, const toml::table& root, Scenario& sc) {
   bool jm = sc.subject == Role::jobmanager;
   std::string mine = jm ? "jobmanager" : "taskmanager", other = jm ? "taskmanager" : "jobmanager";
-  if (const toml::table* t = r.table(root, mine, true)) sc.options = r.options(*t, "[" + mine + "]", &sc.option_pos);
+  if (const toml::table* t = r.table(root, mine, true)) {
+    sc.options = r.options(*t, "[" + mine + "]", &sc.option_pos);
+    warn_containerized_env(r, *t, "[" + mine + "]");
+  }
   if (const toml::node* n = root.get(other))
     r.error(n->source(), fmt::format("[{}] is not under test here (subject = '{}'): the harness sizes that process; "
                                      "set the subject's options in [{}]",
@@ -298,7 +363,8 @@ void check_remedies(Reader& r, const Scenario& sc) {
                              [&](const auto& kv) { return kv.first == change.first; });
       changes |= it == sc.options.end() || it->second != change.second;
     }
-    if (!changes && (!rem.set.empty() || !rem.unset.empty()))
+    for (const auto& var : rem.env) changes |= std::find(sc.env.begin(), sc.env.end(), var) == sc.env.end();
+    if (!changes && (!rem.set.empty() || !rem.unset.empty() || !rem.env.empty()))
       r.error_at(rem.pos, fmt::format("remedy {} is identical to the faulty run", quote(rem.name)));
   }
 }

@@ -63,7 +63,7 @@ inline std::string check_scenario(std::string_view text) {
     if (!find_workload(s.workload)) return "parse_scenario: accepted unknown workload";
     if (auto e = check_deadline(s.timeout); !e.empty()) return "scenario timeout: " + e;
     for (const Remedy& rem : s.remedies) {
-      if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty())
+      if (rem.set.empty() && rem.unset.empty() && rem.workload_args.empty() && rem.env.empty())
         return "parse_scenario: accepted empty remedy";
       if (auto e = check_slug(rem.name); !e.empty()) return e;
     }

@@ -23,19 +23,28 @@ import org.slf4j.LoggerFactory;
  * finishes in well under a second of work.
  *
  * <p>{@code --edge keyby} (default) or {@code rebalance}; both are all-to-all.
+ *
+ * <p>{@code --mode streaming} (default) or {@code batch}. In BATCH mode the edge is a blocking
+ * exchange: the P sources write their output to disk first (Flink's sort-merge shuffle, the
+ * default for batch jobs since 1.15), then the P count tasks read it back. That read goes
+ * through the TaskManager's batch shuffle read buffer pool, which Flink allocates as direct
+ * memory out of the framework off-heap budget ({@code
+ * taskmanager.memory.framework.off-heap.batch-shuffle.size}, 64 MiB by default) on the first
+ * read; the job itself allocates nothing off-heap.
  */
 public final class Network {
 
     private Network() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, "parallelism", "records", "edge");
+        Args args = Args.parse(argv, "parallelism", "records", "edge", "mode");
         int parallelism = args.getInt("parallelism", 4, 1);
         long records = args.getLong("records", 100_000, 1);
         String edge = args.getString("edge", "keyby");
+        RuntimeExecutionMode mode = mode(args.getString("mode", "streaming"));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.setRuntimeMode(mode);
         env.setParallelism(parallelism);
         DataStream<Long> source = env.fromSequence(0, records - 1).name("sequence");
         DataStream<Long> shuffled;
@@ -51,6 +60,18 @@ public final class Network {
         }
         shuffled.filter(new Count(records)).name("count");
         env.execute(("tmfault-network " + String.join(" ", argv)).trim());
+    }
+
+    private static RuntimeExecutionMode mode(String mode) {
+        switch (mode) {
+            case "streaming":
+                return RuntimeExecutionMode.STREAMING;
+            case "batch":
+                return RuntimeExecutionMode.BATCH;
+            default:
+                throw new IllegalArgumentException(
+                        "'--mode' must be streaming or batch, got '" + mode + "'");
+        }
     }
 
     /** Key = the value itself: hash partitioning over all P channels. */
