@@ -322,6 +322,16 @@ MemoryBreakdown jm_breakdown() {
   return m;
 }
 
+/// A JobManager subject whose job runs and finishes.
+Script jm_job_finishes() {
+  Script s;
+  s.derivation.memory = jm_breakdown();
+  s.lines = cluster_up();
+  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
+  s.job_states = {{2000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  return s;
+}
+
 /// Flink 1.20.5: main() fails with the OOM before it submits a job; the JobManager reports it and
 /// exits 2.
 Script jm_heap_oom() {
@@ -382,11 +392,7 @@ TEST_CASE("JobManager subject: the kernel's kill of its own cgroup is container-
 }
 
 TEST_CASE("JobManager subject: its TaskManager starts once the JobManager took the job") {
-  Script s;
-  s.derivation.memory = jm_breakdown();
-  s.lines = cluster_up();
-  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
-  s.job_states = {{2000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  Script s = jm_job_finishes();
   FakeClusters f{{s}};
   Ran r = run(jm_plan_expecting(Symptom::healthy), f);
   CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
@@ -603,11 +609,7 @@ TEST_CASE("env: only the subject gets the scenario's variables, on top of what F
 
   VariantPlan jm = jm_plan_expecting(Symptom::healthy);
   jm.env = {{"MALLOC_ARENA_MAX", "1"}};
-  Script s;
-  s.derivation.memory = jm_breakdown();
-  s.lines = cluster_up();
-  s.lines.push_back({6000ms, Role::jobmanager, "INFO  Job heap (c0ffee) switched from state RUNNING to FINISHED."});
-  s.job_states = {{2000ms, "RUNNING"}, {6000ms, "FINISHED"}};
+  Script s = jm_job_finishes();
   FakeClusters g{{s}};
   run(jm, g);
   REQUIRE(g.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
