@@ -215,6 +215,26 @@ inline constexpr PoolField kPoolFields[] = {
     {"gc_time_ms", &PoolSample::gc_time_ms},
 };
 
+/// A memory pool of a PoolSample: its `used` and size fields (`used_is_free`: the used field
+/// counts what is free), the unit the reports draw it in, and the error the JVM or Flink throws
+/// when it runs out (none for managed memory, which Flink reserves up front).
+struct PoolDef {
+  const char* name;
+  const char* unit;  ///< "MiB" (the fields are bytes) or "buffers"
+  std::optional<std::uint64_t> PoolSample::*used;
+  std::optional<std::uint64_t> PoolSample::*max;
+  bool used_is_free = false;
+  std::optional<Symptom> exhausted = std::nullopt;
+};
+inline constexpr PoolDef kPools[] = {
+    {"heap", "MiB", &PoolSample::heap_used, &PoolSample::heap_max, false, Symptom::oom_heap},
+    {"direct", "MiB", &PoolSample::direct_used, &PoolSample::direct_max, false, Symptom::oom_direct},
+    {"metaspace", "MiB", &PoolSample::metaspace_used, &PoolSample::metaspace_max, false, Symptom::oom_metaspace},
+    {"managed", "MiB", &PoolSample::managed_used, &PoolSample::managed_total},
+    {"network", "buffers", &PoolSample::network_segments_available, &PoolSample::network_segments_total, true,
+     Symptom::network_buffers},
+};
+
 /// One job submitted to a session JobManager (a scenario with submissions > 1 has several).
 struct SubmittedJob {
   std::string id;

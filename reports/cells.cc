@@ -101,23 +101,6 @@ namespace {
 constexpr double kMiBytes = 1 << 20;
 constexpr Millis kGcWindow{2'000};
 
-using Field = std::optional<std::uint64_t> PoolSample::*;
-
-/// A pool as a used field and a size field; `used_is_free`: the used field counts what is free.
-struct PoolDef {
-  const char* name;
-  const char* unit;
-  Field used, max;
-  bool used_is_free = false;
-};
-constexpr PoolDef kPools[] = {
-    {"heap", "MiB", &PoolSample::heap_used, &PoolSample::heap_max},
-    {"direct", "MiB", &PoolSample::direct_used, &PoolSample::direct_max},
-    {"metaspace", "MiB", &PoolSample::metaspace_used, &PoolSample::metaspace_max},
-    {"managed", "MiB", &PoolSample::managed_used, &PoolSample::managed_total},
-    {"network", "buffers", &PoolSample::network_segments_available, &PoolSample::network_segments_total, true},
-};
-
 std::optional<double> used_of(const PoolDef& d, const PoolSample& s) {
   if (!(s.*d.used)) return std::nullopt;
   double v = static_cast<double>(*(s.*d.used));

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "harness/stages/check.h"
 
 using namespace tmfault;
@@ -121,4 +123,28 @@ TEST_CASE("the symptom's message must mention what the scenario names") {
   Verdict v = check(p, o);
   CHECK(v.outcome == Outcome::fail);
   CHECK(v.reason.find("does not mention 'taskmanager.memory.network.fraction'") != std::string::npos);
+}
+
+TEST_CASE("an OutOfMemoryError the JVM could not log: only a JVM pool full at most 2 s before the exit counts") {
+  auto observed = [](std::function<void(PoolSample&)> fill, Millis age) {
+    Observation o = started();
+    o.oom_while_logging = "Caught exception class java.lang.OutOfMemoryError logging exception class X";
+    o.tm_exit = ExitStatus{false, 239};
+    o.timings.subject_exited = Millis(10'000);
+    PoolSample p;
+    p.at = Millis(10'000) - age;
+    p.heap_used = 100ull << 20, p.heap_max = 1024ull << 20;
+    p.network_segments_available = 2048, p.network_segments_total = 2048;  // all free (read raw: "full")
+    p.managed_used = 256ull << 20, p.managed_total = 256ull << 20;       // reserved up front
+    fill(p);
+    o.usage = {p};
+    return check(expecting(Symptom::oom_heap), o);
+  };
+  auto full_heap = [](PoolSample& p) { p.heap_used = 1000ull << 20; };
+  Verdict v = observed(full_heap, Millis(500));
+  CHECK(v.outcome == Outcome::pass);
+  CHECK(v.reason.find("heap 1000/1024 MiB 0.5s before (Flink's metrics): inferred") != std::string::npos);
+  CHECK_FALSE(observed(full_heap, Millis(2'500)).observed_known);  // too old to say
+  // managed memory is reserved up front, and the network field counts free buffers: no inference
+  CHECK_FALSE(observed([](PoolSample&) {}, Millis(500)).observed_known);
 }

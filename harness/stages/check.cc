@@ -101,25 +101,19 @@ std::optional<Symptom> full_pool_at_exit(const Observation& o, std::string& figu
   for (const PoolSample& s : o.usage)
     if (s.at <= *o.timings.subject_exited) last = &s;
   if (!last || *o.timings.subject_exited - last->at > Millis(2'000)) return std::nullopt;
-  struct Pool {
-    const char* name;
-    std::optional<std::uint64_t> used, max;
-    Symptom symptom;
-  };
-  const Pool pools[] = {{"metaspace", last->metaspace_used, last->metaspace_max, Symptom::oom_metaspace},
-                        {"heap", last->heap_used, last->heap_max, Symptom::oom_heap},
-                        {"direct memory", last->direct_used, last->direct_max, Symptom::oom_direct}};
-  const Pool* fullest = nullptr;
+  const PoolDef* fullest = nullptr;
   double share = 0.95;
-  for (const Pool& p : pools) {
-    if (!p.used || !p.max || *p.max == 0) continue;
-    double s = static_cast<double>(*p.used) / static_cast<double>(*p.max);
+  for (const PoolDef& p : kPools) {  // the JVM's own pools: an OutOfMemoryError when full
+    const auto &used = last->*p.used, &max = last->*p.max;
+    if (!p.exhausted || p.used_is_free || !used || !max || *max == 0) continue;
+    double s = static_cast<double>(*used) / static_cast<double>(*max);
     if (s >= share) share = s, fullest = &p;
   }
   if (!fullest) return std::nullopt;
-  figures = fmt::format("{} {}/{} MiB {:.1f}s before", fullest->name, *fullest->used >> 20, *fullest->max >> 20,
+  figures = fmt::format("{} {}/{} MiB {:.1f}s before", fullest->name, *(last->*fullest->used) >> 20,
+                        *(last->*fullest->max) >> 20,
                         static_cast<double>((*o.timings.subject_exited - last->at).count()) / 1000);
-  return fullest->symptom;
+  return fullest->exhausted;
 }
 
 }  // namespace
