@@ -126,7 +126,7 @@ TEST_CASE("the symptom's message must mention what the scenario names") {
 }
 
 TEST_CASE("an OutOfMemoryError the JVM could not log: only a JVM pool full at most 2 s before the exit counts") {
-  auto observed = [](std::function<void(PoolSample&)> fill, Millis age) {
+  auto observed = [](const std::function<void(PoolSample&)>& fill, Millis age) {
     Observation o = started();
     o.oom_while_logging = "Caught exception class java.lang.OutOfMemoryError logging exception class X";
     o.tm_exit = ExitStatus{false, 239};
