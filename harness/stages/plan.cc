@@ -42,6 +42,17 @@ FlinkOptions describe_changes(const Remedy& r) {
   return changed;
 }
 
+/// `base` with each entry of `over` set, moved to the end; each noted in `changed` as label + key.
+FlinkOptions overridden(FlinkOptions base, const FlinkOptions& over, std::string_view label, FlinkOptions& changed) {
+  for (const auto& [k, v] : over) {
+    auto same = [&k](const auto& kv) { return kv.first == k; };
+    base.erase(std::remove_if(base.begin(), base.end(), same), base.end());
+    base.emplace_back(k, v);
+    changed.emplace_back(std::string(label) + k, v);
+  }
+  return base;
+}
+
 }  // namespace
 
 FlinkOptions apply_changes(const FlinkOptions& base, const FlinkOptions& set, const std::vector<std::string>& unset) {
@@ -74,22 +85,9 @@ std::vector<VariantPlan> plan_scenario(const Scenario& sc) {
     p.kind = VariantKind::remedy;
     p.options = apply_changes(sc.options, r.set, r.unset);
     p.changed = describe_changes(r);
-    if (!r.workload_args.empty()) {
-      FlinkOptions args = sc.workload_args;
-      for (const auto& [k, v] : r.workload_args) {
-        auto same = [&k](const auto& kv) { return kv.first == k; };
-        args.erase(std::remove_if(args.begin(), args.end(), same), args.end());
-        args.emplace_back(k, v);
-        p.changed.emplace_back("job: --" + k, v);
-      }
-      p.workload_args = workload_argv(args);
-    }
-    for (const auto& [k, v] : r.env) {
-      auto same = [&k](const auto& kv) { return kv.first == k; };
-      p.env.erase(std::remove_if(p.env.begin(), p.env.end(), same), p.env.end());
-      p.env.emplace_back(k, v);
-      p.changed.emplace_back("env: " + k, v);
-    }
+    if (!r.workload_args.empty())
+      p.workload_args = workload_argv(overridden(sc.workload_args, r.workload_args, "job: --", p.changed));
+    p.env = overridden(p.env, r.env, "env: ", p.changed);
     p.expect = r.expect;
     p.why = r.why;
     p.quote = r.quote;
