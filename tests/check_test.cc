@@ -148,3 +148,24 @@ TEST_CASE("an OutOfMemoryError the JVM could not log: only a JVM pool full at mo
   // managed memory is reserved up front, and the network field counts free buffers: no inference
   CHECK_FALSE(observed([](PoolSample&) {}, Millis(500)).observed_known);
 }
+
+TEST_CASE(
+    "mentions: any line of the same error from the subject may carry them (first wrapped, then in Flink's words)") {
+  Observation o = started();
+  o.hits.push_back({Symptom::oom_metaspace, "tm",
+                    "java.util.concurrent.CompletionException: java.lang.OutOfMemoryError: Metaspace", Millis(12'632)});
+  o.hits.push_back({Symptom::oom_metaspace, "jm", "OutOfMemoryError: Metaspace. taskmanager.memory.jvm-metaspace.size",
+                    Millis(12'640)});  // another process: never the subject's words
+  VariantPlan p = expecting(Symptom::oom_metaspace);
+  p.expect_mentions = {"taskmanager.memory.jvm-metaspace.size"};
+  Verdict v = check(p, o);
+  CHECK(v.outcome == Outcome::fail);
+  CHECK(v.reason.find("does not mention 'taskmanager.memory.jvm-metaspace.size'") != std::string::npos);
+
+  o.hits.push_back({Symptom::oom_metaspace, "tm",
+                    "java.lang.OutOfMemoryError: Metaspace. ... 'taskmanager.memory.jvm-metaspace.size' ...",
+                    Millis(12'644)});
+  v = check(p, o);
+  CHECK(v.outcome == Outcome::pass);
+  CHECK(v.reason == "tm log: java.lang.OutOfMemoryError: Metaspace. ... 'taskmanager.memory.jvm-metaspace.size' ...");
+}

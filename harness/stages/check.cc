@@ -24,6 +24,19 @@ bool counts(const SymptomHit& h, const VariantPlan& plan, const Observation& o) 
   return !(o.timed_out && o.timings.deadline && h.at > *o.timings.deadline);
 }
 
+/// The earliest line of `symptom` from the subject that holds every text the scenario expects
+/// (one error is often logged several times: first wrapped, e.g. in a CompletionException, then
+/// in Flink's own words, which name the option), or nullptr.
+const SymptomHit* hit_mentioning_all(const VariantPlan& plan, const Observation& o, Symptom symptom) {
+  const SymptomHit* best = nullptr;
+  for (const SymptomHit& h : o.hits) {
+    if (h.symptom != symptom || !counts(h, plan, o) || (best && best->at <= h.at)) continue;
+    auto in_line = [&h](const std::string& m) { return h.line.find(m) != std::string::npos; };
+    if (std::all_of(plan.expect_mentions.begin(), plan.expect_mentions.end(), in_line)) best = &h;
+  }
+  return best;
+}
+
 /// The symptom thrown in a job's failure text (its first exception line), if any.
 std::optional<Symptom> thrown_in(std::string_view failure, std::string& line) {
   while (!failure.empty()) {
@@ -199,6 +212,9 @@ Verdict check(const VariantPlan& plan, const Observation& o) {
     return v;
   }
   if (seen == plan.expect) {
+    if (!plan.expect_mentions.empty())
+      if (const SymptomHit* h = hit_mentioning_all(plan, o, *seen))
+        detail = fmt::format("{} log: {}", h->source, h->line);
     for (const auto& m : plan.expect_mentions) {
       if (detail.find(m) != std::string::npos) continue;
       v.outcome = Outcome::fail;
