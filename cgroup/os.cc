@@ -1,6 +1,7 @@
 #include "cgroup/os.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -46,6 +47,13 @@ std::optional<std::size_t> terminal_columns() {
 bool is_executable(const std::filesystem::path& p) { return ::access(p.c_str(), X_OK) == 0; }
 
 pid_t process_id() { return ::getpid(); }
+
+bool create_exclusive(const std::filesystem::path& p) {
+  int fd = ::open(p.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
 
 unsigned usable_cores() {
   cpu_set_t set;

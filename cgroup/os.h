@@ -26,6 +26,10 @@ bool is_executable(const std::filesystem::path& p);
 /// This process's id.
 pid_t process_id();
 
+/// Creates the empty file `p` unless it exists (O_EXCL): true when this call created it, so
+/// that of several processes or threads exactly one wins.
+bool create_exclusive(const std::filesystem::path& p);
+
 /// Cores this process may run on (its affinity mask), at least 1.
 unsigned usable_cores();
 

@@ -46,6 +46,7 @@ struct Script {
 /// What the runner asked of one fake try.
 struct Calls {
   std::vector<Role> started;
+  std::vector<Role> harness_own;  ///< the started processes that are not the subject
   std::map<Role, std::map<std::string, std::string>> env;  ///< each started process's environment
   std::vector<std::string> confs, derived, submitted;
   bool attached = false;
@@ -94,6 +95,7 @@ class FakeCluster final : public Cluster {
 
   void start(const JvmLaunch& l) override {
     calls_.started.push_back(l.role);
+    if (l.harness_own) calls_.harness_own.push_back(l.role);
     calls_.env[l.role] = l.env;
     started_.push_back(l.role);
   }

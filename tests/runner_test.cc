@@ -70,6 +70,7 @@ TEST_CASE("a healthy run: the job finishes, the TaskManager lives") {
   CHECK(r.v.outcome == Outcome::pass);
   CHECK(r.v.observed == Symptom::healthy);
   CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].harness_own == std::vector<Role>{Role::jobmanager});  // the subject never maps our archives
   CHECK(f.calls[0].submitted.empty());  // its own JobManager ran the job: nothing goes over REST
   CHECK(f.calls[0].derived == std::vector<std::string>{"tm-conf tm derive.log"});
   CHECK(f.calls[0].torn_down);
@@ -397,6 +398,7 @@ TEST_CASE("JobManager subject: its TaskManager starts once the JobManager took t
   Ran r = run(jm_plan_expecting(Symptom::healthy), f);
   CHECK(f.calls[0].derived == std::vector<std::string>{"jm-conf jm derive.log", "tm-conf tm derive-tm.log"});
   CHECK(f.calls[0].started == std::vector<Role>{Role::jobmanager, Role::taskmanager});
+  CHECK(f.calls[0].harness_own == std::vector<Role>{Role::taskmanager});
   CHECK(f.calls[0].submitted.empty());  // application mode: its main() ran in it, never resubmitted elsewhere
   CHECK(r.v.outcome == Outcome::pass);
 }
@@ -459,6 +461,7 @@ TEST_CASE("session JobManager: no JobManager started, the job submitted once the
   Ran r = run(plan_expecting(Symptom::oom_heap), f);
   CHECK(f.calls[0].attached);
   CHECK(f.calls[0].started == std::vector<Role>{Role::taskmanager});
+  CHECK(f.calls[0].harness_own.empty());
   CHECK(f.calls[0].submitted == std::vector<std::string>{"org.tmfault.workloads.Heap"});
   // no JobManager of its own: the TM's conf, for Flink's memory model, then on the session's port
   CHECK(f.calls[0].confs == std::vector<std::string>{"tm-conf", "tm-conf"});

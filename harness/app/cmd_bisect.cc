@@ -6,6 +6,7 @@
 #include "cgroup/signals.h"
 #include "harness/app/command.h"
 #include "harness/app/options.h"
+#include "harness/app/run_store.h"
 #include "harness/app/scenario_files.h"
 #include "harness/app/session.h"
 #include "harness/flink/real_cluster.h"
@@ -102,7 +103,7 @@ int bisect(const BisectArgs& a) {
   SessionOptions so;
   so.out_root = a.storage.out;
   so.stop = &signals.stop_flag();
-  so.make_cluster = real_clusters(dist, h, so.stop);
+  so.make_cluster = real_clusters(dist, h, so.stop, nullptr, {}, class_data_dir(a.storage.out));
   so.host = host_facts(h);
   so.on_done = print_probe;
   std::filesystem::path run_dir;

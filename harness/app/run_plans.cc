@@ -114,7 +114,7 @@ int run_plans(const LoadResult& loaded, std::vector<VariantPlan> plans, const Su
       derive_all(dist, derivations_of(plans), a.storage.out / fmt::format(".derive-{}", os::process_id()), so.stop));
   if (!derivations->failure.empty())
     std::cerr << fmt::format("tmfault: each variant derives its own memory: {}\n", one_line(derivations->failure));
-  so.make_cluster = real_clusters(dist, h, so.stop, derivations);
+  so.make_cluster = real_clusters(dist, h, so.stop, derivations, {}, class_data_dir(a.storage.out));
   so.host = host_facts(h);
   std::cout << fmt::format("tmfault: {} variant(s) of {} scenario(s), Flink {}, {} at a time{}\n", plans.size(),
                            loaded.scenarios.size(), dist.version, so.jobs, a.shard.empty() ? "" : ", shard " + a.shard);

@@ -32,6 +32,11 @@ class RunStore {
 /// when it cannot. Called before anything is written beneath it.
 void ensure_output_root(const std::filesystem::path& root);
 
+/// Where the class-data archives of the harness's own JVMs are kept between runs beneath `root`.
+inline std::filesystem::path class_data_dir(const std::filesystem::path& root) {
+  return root / ".cache" / "class-data";
+}
+
 /// A run directory or a results.json, read back into a suite. Throws UsageError.
 SuiteResult load_results(const std::filesystem::path& input);
 

@@ -25,6 +25,7 @@ struct JvmLaunch {
   std::vector<std::string> args;
   std::map<std::string, std::string> env;
   std::optional<std::uint64_t> limit_bytes;  ///< the memory cgroup's limit (nullopt: none)
+  bool harness_own = false;  ///< not the subject but the harness's own JVM: it may map a class-data archive
 };
 
 /// What one process and its memory cgroup showed when the run ended.

@@ -12,6 +12,7 @@
 
 #include "cgroup/os.h"
 #include "cgroup/process.h"
+#include "harness/flink/class_data.h"
 #include "harness/flink/files.h"
 #include "harness/flink/pool_sampler.h"
 #include "harness/flink/session_jm.h"
@@ -37,6 +38,7 @@ struct Member {
   std::unique_ptr<cgroup::MemCgroup> cg;
   std::unique_ptr<cgroup::Process> process;
   std::optional<ExitStatus> exit;
+  ClassDataArchives::Use class_data;
 };
 
 /// How long a job may take to end once cancelled, and a TaskManager stopped with SIGTERM to leave
@@ -53,13 +55,14 @@ class RealCluster final : public Cluster {
  public:
   RealCluster(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
               std::function<int()> pick_port, const DerivationCache* derivations, SessionJobManager* session,
-              fs::path dir, LineHandler on_line)
+              ClassDataArchives* class_data, fs::path dir, LineHandler on_line)
       : dist_(dist),
         cgroups_(cgroups),
         stop_(stop),
         pick_port_(std::move(pick_port)),
         derivations_(derivations),
         session_(session),
+        class_data_(class_data),
         dir_(std::move(dir)),
         on_line_(std::move(on_line)) {
     fs::create_directories(dir_ / "tmp");
@@ -98,9 +101,14 @@ class RealCluster final : public Cluster {
     Member& m = members_[l.role];
     m.cg = cgroup::MemCgroup::create(cgroups_, fmt::format("{}-{}", dir_.parent_path().filename().string(), stem),
                                      l.limit_bytes);
-    write_text(dir_ / (stem + ".cmd"), fmt::format("{} {}\n", dist_.java.string(), fmt::join(l.args, " ")));
+    std::vector<std::string> args = l.args;
+    if (l.harness_own && class_data_) {
+      m.class_data = class_data_->use(dist_.java, args);
+      args.insert(args.begin(), m.class_data.flags.begin(), m.class_data.flags.end());
+    }
+    write_text(dir_ / (stem + ".cmd"), fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
     auto sink = log_sink(l.role, dir_ / (stem + ".log"));
-    m.process = cgroup::Process::start({dist_.java, l.args, l.env, dir_, m.cg->procs_file()}, sink, sink);
+    m.process = cgroup::Process::start({dist_.java, args, l.env, dir_, m.cg->procs_file()}, sink, sink);
   }
 
   std::optional<SessionEndpoint> attach_session() override {
@@ -176,6 +184,9 @@ class RealCluster final : public Cluster {
       }
     }
     bool session_fine = attached_ && !(stop_ && stop_->load()) && end_session_job();
+    if (class_data_ && !(stop_ && stop_->load()))
+      for (auto& [role, m] : members_)
+        if (m.process) class_data_->end_recording(m.class_data, *m.process);
     signal_all(SIGKILL);
     for (auto& [role, m] : members_) {
       if (!m.process) continue;
@@ -267,6 +278,7 @@ class RealCluster final : public Cluster {
   std::function<int()> pick_port_;
   const DerivationCache* derivations_;  ///< made ahead (nullptr: none)
   SessionJobManager* session_;  ///< the lane's, for a TaskManager subject; nullptr otherwise
+  ClassDataArchives* class_data_;  ///< for the harness's own JVMs; nullptr: none
   bool attached_ = false;
   std::string job_id_;
   fs::path dir_;
@@ -282,18 +294,24 @@ class RealCluster final : public Cluster {
   std::string write_error_;
 };
 
-/// The session JobManagers of a suite, one per lane, made when a lane first needs one.
+/// The session JobManagers of a suite, one per lane, made when a lane first needs one, and the
+/// class-data archives of the harness's own JVMs.
 class Lanes {
  public:
   Lanes(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::function<int()> pick_port,
-        const std::atomic<bool>* stop)
-      : dist_(dist), cgroups_(cgroups), pick_port_(std::move(pick_port)), stop_(stop) {}
+        const std::atomic<bool>* stop, fs::path class_data_dir)
+      : dist_(dist),
+        cgroups_(cgroups),
+        pick_port_(std::move(pick_port)),
+        stop_(stop),
+        class_data_(std::move(class_data_dir)) {}
+  ClassDataArchives* class_data() { return &class_data_; }
   SessionJobManager* lane(const fs::path& run_dir, int n) {
     std::lock_guard lock(mu_);
     auto& jm = lanes_[n];
     if (!jm)
       jm = std::make_unique<SessionJobManager>(dist_, cgroups_, run_dir / "lanes" / fmt::format("{}", n), pick_port_,
-                                               stop_);
+                                               stop_, &class_data_);
     return jm.get();
   }
 
@@ -302,6 +320,7 @@ class Lanes {
   const cgroup::Hierarchy& cgroups_;
   std::function<int()> pick_port_;
   const std::atomic<bool>* stop_;
+  ClassDataArchives class_data_;  // outlives the JobManagers, which keep their archives as they stop
   std::mutex mu_;
   std::map<int, std::unique_ptr<SessionJobManager>> lanes_;
 };
@@ -309,15 +328,16 @@ class Lanes {
 }  // namespace
 
 ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
-                             std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port) {
+                             std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port,
+                             fs::path class_data_dir) {
   if (!pick_port) pick_port = os::free_loopback_port;
-  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port, stop);
+  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port, stop, std::move(class_data_dir));
   return [&dist, &cgroups, stop, pick_port, lanes, derivations = std::move(derivations)](
              const fs::path& dir, int lane, LineHandler on_line) -> std::unique_ptr<Cluster> {
     // out/<run>/<scenario>/<variant>: the lane's session JobManager lives in out/<run>/lanes/<n>
     SessionJobManager* session = lanes->lane(dir.parent_path().parent_path(), lane);
-    return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, derivations.get(), session, dir,
-                                         std::move(on_line));
+    return std::make_unique<RealCluster>(dist, cgroups, stop, pick_port, derivations.get(), session,
+                                         lanes->class_data(), dir, std::move(on_line));
   };
 }
 

@@ -12,9 +12,10 @@ namespace tmfault {
 /// Real clusters for runs of `dist` beneath `cgroups`: each lane shares a session JobManager
 /// for its TaskManager subjects; a derivation found in `derivations` (made ahead by derive_all)
 /// is not made again; `stop` interrupts one; `pick_port` hands out the JobManager's RPC port
-/// (default: one the OS says is free).
+/// (default: one the OS says is free). The harness's own JVMs (session JobManagers, the
+/// TaskManager of a JobManager subject) keep class-data archives in `class_data_dir` (empty: none).
 ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
                              std::shared_ptr<const DerivationCache> derivations = nullptr,
-                             std::function<int()> pick_port = {});
+                             std::function<int()> pick_port = {}, std::filesystem::path class_data_dir = {});
 
 }  // namespace tmfault

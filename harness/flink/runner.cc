@@ -90,7 +90,7 @@ class Try {
     } else {
       write_confs(c_.free_port(), true);
       c_.start({Role::jobmanager, jobmanager_args(dist(), plan_, conf("jm-conf"), log("jm")),
-                flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes});
+                flink_env(home(), conf("jm-conf")), Infrastructure::kLimitBytes, true});
     }
     c_.start({Role::taskmanager, taskmanager_args(dist(), *o_.memory, plan_.options, conf("tm-conf"), log("tm")),
               subject_env(conf("tm-conf")), o_.cgroup_limit_bytes});
@@ -127,7 +127,7 @@ class Try {
     if (!tm.memory)
       throw std::runtime_error("BashJavaUtils could not size the TaskManager (not under test): see derive-tm.log");
     c_.start({Role::taskmanager, infrastructure_taskmanager_args(dist(), *tm.memory, conf("tm-conf"), log("tm")),
-              flink_env(home(), conf("tm-conf")), Infrastructure::kLimitBytes});
+              flink_env(home(), conf("tm-conf")), Infrastructure::kLimitBytes, true});
   }
 
   /// The subject's environment: what Flink's scripts give a JVM, plus the scenario's env (the

@@ -24,8 +24,14 @@ constexpr int kPortTries = 3;
 }  // namespace
 
 SessionJobManager::SessionJobManager(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, fs::path dir,
-                                     std::function<int()> pick_port, const std::atomic<bool>* stop)
-    : dist_(dist), cgroups_(cgroups), dir_(std::move(dir)), pick_port_(std::move(pick_port)), stop_(stop) {}
+                                     std::function<int()> pick_port, const std::atomic<bool>* stop,
+                                     ClassDataArchives* class_data)
+    : dist_(dist),
+      cgroups_(cgroups),
+      dir_(std::move(dir)),
+      pick_port_(std::move(pick_port)),
+      stop_(stop),
+      class_data_(class_data) {}
 
 SessionJobManager::~SessionJobManager() { stop(); }
 
@@ -73,6 +79,10 @@ bool SessionJobManager::start_once(int port) {
   if (!fs::exists(dir_ / "flink-home" / "lib")) fs::create_directory_symlink(dist_.lib, dir_ / "flink-home" / "lib");
   write_conf(conf, dist_, options);
   std::vector<std::string> args = session_jobmanager_args(dist_, conf, log);
+  if (class_data_) {
+    class_data_use_ = class_data_->use(dist_.java, args);
+    args.insert(args.begin(), class_data_use_.flags.begin(), class_data_use_.flags.end());
+  }
   write_text(dir_ / fmt::format("jm-{}.cmd", starts_),
              fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
   cg_ = cgroup::MemCgroup::create(cgroups_, "session-jm", Infrastructure::kLimitBytes);
@@ -112,7 +122,10 @@ bool SessionJobManager::wait_no_taskmanagers(Millis timeout) const {
 void SessionJobManager::release(bool healthy) {
   route(nullptr);
   ++served_;
-  if (!healthy) stop();
+  // One that records a class-data archive ends after its first variant, here on the lane's
+  // thread: the JobManager dies with the thread that started it (PR_SET_PDEATHSIG), so it could
+  // not write its archive at the end of the suite.
+  if (!healthy || !class_data_use_.recording.empty()) stop();
 }
 
 void SessionJobManager::throw_if_stopped() {
@@ -122,6 +135,7 @@ void SessionJobManager::throw_if_stopped() {
 }
 
 void SessionJobManager::stop() {
+  if (class_data_ && process_ && !(stop_ && stop_->load())) class_data_->end_recording(class_data_use_, *process_);
   if (cg_) cg_->signal_all(SIGKILL);
   process_.reset();
   if (cg_) cg_->remove();

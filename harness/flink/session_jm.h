@@ -13,6 +13,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/process.h"
+#include "harness/flink/class_data.h"
 #include "harness/flink/dist.h"
 #include "harness/flink/rest.h"
 #include "model/model.h"
@@ -24,7 +25,7 @@ class SessionJobManager {
   /// Nothing starts yet; `dir` is where its configuration and log go (created on start). Waits
   /// end early by throwing Interrupted once `*stop` is set.
   SessionJobManager(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::filesystem::path dir,
-                    std::function<int()> pick_port, const std::atomic<bool>* stop);
+                    std::function<int()> pick_port, const std::atomic<bool>* stop, ClassDataArchives* class_data);
   ~SessionJobManager();
 
   /// Starts it unless it runs (a JobManager that exited is replaced); throws Error when it
@@ -46,7 +47,8 @@ class SessionJobManager {
   /// Waits until no TaskManager is registered; false when one still is after `timeout`.
   bool wait_no_taskmanagers(Millis timeout) const;
   /// Ends the variant it served: counts it. When `healthy` is false (a job that would not end,
-  /// a TaskManager that would not leave), stops it, so the next variant starts a fresh one.
+  /// a TaskManager that would not leave), stops it, so the next variant starts a fresh one; so
+  /// also when it records a class-data archive, which it writes as it stops.
   void release(bool healthy);
 
  private:
@@ -59,6 +61,8 @@ class SessionJobManager {
   std::filesystem::path dir_;
   std::function<int()> pick_port_;
   const std::atomic<bool>* stop_;
+  ClassDataArchives* class_data_;
+  ClassDataArchives::Use class_data_use_;
   std::unique_ptr<cgroup::MemCgroup> cg_;
   std::unique_ptr<cgroup::Process> process_;
   int rpc_port_ = 0, rest_port_ = 0, served_ = 0, starts_ = 0;
