@@ -16,6 +16,7 @@
 
 #include "cgroup/cgroup.h"
 #include "harness/app/options.h"
+#include "harness/app/run_store.h"
 #include "harness/app/scenario_files.h"
 #include "harness/app/session.h"
 #include "harness/flink/derive.h"
@@ -49,7 +50,7 @@ SuiteResult run_scenarios(const std::vector<fs::path>& paths, const fs::path& ou
   so.jobs = jobs_or_default(0);  // as `tmfault run` without -j
   auto derivations = std::make_shared<DerivationCache>(derive_all(dist, derivations_of(plans), out / ".derive",
                                                                   nullptr));
-  so.make_cluster = real_clusters(dist, g_cgroups, nullptr, derivations);
+  so.make_cluster = real_clusters(dist, g_cgroups, nullptr, derivations, {}, class_data_dir(out));
   fs::path run_dir;
   auto start = std::chrono::steady_clock::now();
   SuiteResult s = run_session(plans, {}, dist, so, run_dir);
@@ -116,6 +117,24 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   CHECK(cgroups_of(g_cgroups, ::getpid()).empty());
   CHECK(processes_mentioning(out.string()).empty());
   CHECK(fs::exists(out / "latest" / "results.json"));
+  // The harness's own JVMs recorded their class-data archives, and later ones mapped them.
+  std::set<std::string> archives, mapped;
+  for (const auto& e : fs::directory_iterator(class_data_dir(out))) archives.insert(e.path().filename().string());
+  for (const auto& e : fs::recursive_directory_iterator(out / "latest")) {
+    if (e.path().extension() != ".cmd") continue;
+    std::ifstream cmd(e.path());
+    std::string line((std::istreambuf_iterator<char>(cmd)), {});
+    if (auto at = line.find("-XX:SharedArchiveFile="); at != std::string::npos)
+      mapped.insert(fs::path(line.substr(at, line.find(' ', at) - at)).filename().string());
+  }
+  INFO(Catch::Detail::stringify(archives));
+  CHECK(archives.size() == 2);  // a session JobManager's and a JobManager subject's TaskManager's
+  CHECK(mapped == archives);
+  for (const auto& r : s.records) {  // the subject starts as Flink starts it: no archive of ours
+    std::ifstream cmd(r.dir / (r.plan.subject == Role::taskmanager ? "tm.cmd" : "jm.cmd"));
+    std::string line((std::istreambuf_iterator<char>(cmd)), {});
+    CHECK(line.find("Archive") == std::string::npos);
+  }
   if (unexpected == 0 && problems.empty()) fs::remove_all(out);
   else std::cout << "the suite's run is kept for a look: " << out.string() << "\n";
 }
