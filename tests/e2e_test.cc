@@ -139,6 +139,23 @@ TEST_CASE("every section of the guide: symptoms reproduce, remedies behave as de
   else std::cout << "the suite's run is kept for a look: " << out.string() << "\n";
 }
 
+TEST_CASE("every derivation of a suite in one JVM, also from a relative directory (tmfault run --out runs)") {
+  fs::path out = temp_out("e2e-derive-relative");
+  fs::create_directories(out);
+  LoadResult loaded = load_scenarios({fs::path(TMFAULT_SOURCE_DIR) / "scenarios/heap-space.toml"});
+  std::vector<VariantPlan> plans = plan_scenario(loaded.scenarios.at(0));
+  DistOptions d;
+  d.project_dir = TMFAULT_SOURCE_DIR;
+  FlinkDist dist = locate_dist(d);
+  fs::path was = fs::current_path();
+  fs::current_path(out);
+  DerivationCache derived = derive_all(dist, derivations_of(plans), "runs/.derive", nullptr);
+  fs::current_path(was);
+  INFO(derived.failure);
+  CHECK(derived.failure.empty());
+  fs::remove_all(out);
+}
+
 TEST_CASE("bisect finds the smallest metaspace that resolves the metaspace symptom") {
   fs::path out = temp_out("e2e-bisect");
   // A coarse grid keeps it to 3 runs: 256m (healthy), 96m (oom-metaspace), 176m (healthy). The

@@ -83,7 +83,10 @@ void DerivationCache::insert(Role role, const FlinkOptions& own, Derivation d) {
 }
 
 DerivationCache derive_all(const FlinkDist& d, const std::vector<std::pair<Role, FlinkOptions>>& wanted,
-                           const fs::path& scratch, const std::atomic<bool>* stop) {
+                           const fs::path& scratch_dir, const std::atomic<bool>* stop) {
+  // The JVM runs in `scratch`, so a relative path (tmfault run --out runs) would name the wrong
+  // directory there.
+  const fs::path scratch = fs::absolute(scratch_dir);
   DerivationCache cache;
   std::vector<std::pair<Role, FlinkOptions>> todo;
   for (const auto& w : wanted)
