@@ -40,7 +40,8 @@ class ClassDataArchives {
   /// no other JVM records this kind; else nothing (it starts as it would without archives).
   Use use(const std::filesystem::path& java, const std::vector<std::string>& args);
   /// Once a JVM that recorded is gone: keeps its archive for the next when it `exited` normally
-  /// (a killed one may have left half an archive).
+  /// (a killed one may have left half an archive), and lets the next JVM record when not.
+  /// Nothing for a JVM that did not record.
   void finish(const Use& u, bool exited);
   /// Ends `jvm` the one way that writes its archive when it records one: SIGTERM, then a normal
   /// exit (a few seconds at most), and keeps the archive. Nothing for a JVM that does not record.

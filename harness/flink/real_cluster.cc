@@ -193,7 +193,10 @@ class RealCluster final : public Cluster {
       m.process->signal(SIGKILL), m.process->wait_for(kReapTimeout);
       if (auto cpu = m.process->cpu_time()) out[role].cpu = std::chrono::duration_cast<Millis>(*cpu);
     }
-    for (auto& [role, m] : members_) m.process.reset();
+    for (auto& [role, m] : members_) {
+      m.process.reset();
+      if (class_data_) class_data_->finish(m.class_data, false);  // interrupted: its claim released
+    }
     for (auto& [role, m] : members_)
       if (m.cg) m.cg->remove();
     if (attached_) {

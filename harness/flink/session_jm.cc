@@ -138,6 +138,8 @@ void SessionJobManager::stop() {
   if (class_data_ && process_ && !(stop_ && stop_->load())) class_data_->end_recording(class_data_use_, *process_);
   if (cg_) cg_->signal_all(SIGKILL);
   process_.reset();
+  if (class_data_) class_data_->finish(class_data_use_, false);  // interrupted: its claim released
+  class_data_use_ = {};
   if (cg_) cg_->remove();
   cg_.reset();
   rpc_port_ = rest_port_ = 0;
