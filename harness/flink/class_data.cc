@@ -88,6 +88,12 @@ ClassDataArchives::Use ClassDataArchives::use(const fs::path& java, const std::v
   return u;
 }
 
+ClassDataArchives::Use ClassDataArchives::use_in(const fs::path& java, std::vector<std::string>& args) {
+  Use u = use(java, args);
+  args.insert(args.begin(), u.flags.begin(), u.flags.end());
+  return u;
+}
+
 void ClassDataArchives::finish(const Use& u, bool exited) {
   if (u.recording.empty()) return;
   std::lock_guard lock(mu_);
@@ -97,12 +103,14 @@ void ClassDataArchives::finish(const Use& u, bool exited) {
   fs::remove(fs::path(u.archive).replace_extension(".recording"), ec);
 }
 
-void ClassDataArchives::end_recording(Use& u, cgroup::Process& jvm) {
-  if (u.recording.empty()) return;
-  std::optional<int> status = jvm.poll();
-  if (!status) {
-    jvm.signal(SIGTERM);
-    status = jvm.wait_for(kRecordingExit);
+void ClassDataArchives::end_recording(Use& u, cgroup::Process* jvm, bool interrupted) {
+  std::optional<int> status;
+  if (!u.recording.empty() && jvm && !interrupted) {
+    status = jvm->poll();
+    if (!status) {
+      jvm->signal(SIGTERM);
+      status = jvm->wait_for(kRecordingExit);
+    }
   }
   finish(u, status && !decode_wait_status(*status).signaled);
   u = {};

@@ -39,13 +39,17 @@ class ClassDataArchives {
   /// For one JVM started as `java args...`: the archive when there is one; else a recording when
   /// no other JVM records this kind; else nothing (it starts as it would without archives).
   Use use(const std::filesystem::path& java, const std::vector<std::string>& args);
+  /// use(), with its flags put at the front of `args`.
+  Use use_in(const std::filesystem::path& java, std::vector<std::string>& args);
   /// Once a JVM that recorded is gone: keeps its archive for the next when it `exited` normally
   /// (a killed one may have left half an archive), and lets the next JVM record when not.
   /// Nothing for a JVM that did not record.
   void finish(const Use& u, bool exited);
-  /// Ends `jvm` the one way that writes its archive when it records one: SIGTERM, then a normal
-  /// exit (a few seconds at most), and keeps the archive. Nothing for a JVM that does not record.
-  void end_recording(Use& u, cgroup::Process& jvm);
+  /// Before `jvm` (nullptr: it never started) is killed: one that records is ended the one way
+  /// that writes its archive (SIGTERM, then a normal exit within a few seconds) and the archive
+  /// kept; when `interrupted`, it is not waited for and its claim is released at once. Nothing
+  /// for a JVM that does not record. Leaves `u` empty.
+  void end_recording(Use& u, cgroup::Process* jvm, bool interrupted);
 
  private:
   std::filesystem::path dir_;

@@ -102,10 +102,7 @@ class RealCluster final : public Cluster {
     m.cg = cgroup::MemCgroup::create(cgroups_, fmt::format("{}-{}", dir_.parent_path().filename().string(), stem),
                                      l.limit_bytes);
     std::vector<std::string> args = l.args;
-    if (l.harness_own && class_data_) {
-      m.class_data = class_data_->use(dist_.java, args);
-      args.insert(args.begin(), m.class_data.flags.begin(), m.class_data.flags.end());
-    }
+    if (l.harness_own && class_data_) m.class_data = class_data_->use_in(dist_.java, args);
     write_text(dir_ / (stem + ".cmd"), fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
     auto sink = log_sink(l.role, dir_ / (stem + ".log"));
     m.process = cgroup::Process::start({dist_.java, args, l.env, dir_, m.cg->procs_file()}, sink, sink);
@@ -183,20 +180,17 @@ class RealCluster final : public Cluster {
       } catch (const std::exception&) {
       }
     }
-    bool session_fine = attached_ && !(stop_ && stop_->load()) && end_session_job();
-    if (class_data_ && !(stop_ && stop_->load()))
-      for (auto& [role, m] : members_)
-        if (m.process) class_data_->end_recording(m.class_data, *m.process);
+    bool stopping = stop_ && stop_->load();
+    bool session_fine = attached_ && !stopping && end_session_job();
+    if (class_data_)
+      for (auto& [role, m] : members_) class_data_->end_recording(m.class_data, m.process.get(), stopping);
     signal_all(SIGKILL);
     for (auto& [role, m] : members_) {
       if (!m.process) continue;
       m.process->signal(SIGKILL), m.process->wait_for(kReapTimeout);
       if (auto cpu = m.process->cpu_time()) out[role].cpu = std::chrono::duration_cast<Millis>(*cpu);
     }
-    for (auto& [role, m] : members_) {
-      m.process.reset();
-      if (class_data_) class_data_->finish(m.class_data, false);  // interrupted: its claim released
-    }
+    for (auto& [role, m] : members_) m.process.reset();
     for (auto& [role, m] : members_)
       if (m.cg) m.cg->remove();
     if (attached_) {

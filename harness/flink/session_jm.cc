@@ -79,10 +79,7 @@ bool SessionJobManager::start_once(int port) {
   if (!fs::exists(dir_ / "flink-home" / "lib")) fs::create_directory_symlink(dist_.lib, dir_ / "flink-home" / "lib");
   write_conf(conf, dist_, options);
   std::vector<std::string> args = session_jobmanager_args(dist_, conf, log);
-  if (class_data_) {
-    class_data_use_ = class_data_->use(dist_.java, args);
-    args.insert(args.begin(), class_data_use_.flags.begin(), class_data_use_.flags.end());
-  }
+  if (class_data_) class_data_use_ = class_data_->use_in(dist_.java, args);
   write_text(dir_ / fmt::format("jm-{}.cmd", starts_),
              fmt::format("{} {}\n", dist_.java.string(), fmt::join(args, " ")));
   cg_ = cgroup::MemCgroup::create(cgroups_, "session-jm", Infrastructure::kLimitBytes);
@@ -135,11 +132,9 @@ void SessionJobManager::throw_if_stopped() {
 }
 
 void SessionJobManager::stop() {
-  if (class_data_ && process_ && !(stop_ && stop_->load())) class_data_->end_recording(class_data_use_, *process_);
+  if (class_data_) class_data_->end_recording(class_data_use_, process_.get(), stop_ && stop_->load());
   if (cg_) cg_->signal_all(SIGKILL);
   process_.reset();
-  if (class_data_) class_data_->finish(class_data_use_, false);  // interrupted: its claim released
-  class_data_use_ = {};
   if (cg_) cg_->remove();
   cg_.reset();
   rpc_port_ = rest_port_ = 0;
