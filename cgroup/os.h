@@ -26,9 +26,23 @@ bool is_executable(const std::filesystem::path& p);
 /// This process's id.
 pid_t process_id();
 
-/// Creates the empty file `p` unless it exists (O_EXCL): true when this call created it, so
-/// that of several processes or threads exactly one wins.
-bool create_exclusive(const std::filesystem::path& p);
+/// An exclusive lock on a file (flock), held until this is destroyed or the process dies, so a
+/// crashed holder never leaves it taken.
+class FileLock {
+ public:
+  /// The lock on `p` (created if missing) when no one else holds it; nullopt when someone does
+  /// or the file cannot be opened. Two holders in one process exclude each other too.
+  static std::optional<FileLock> try_take(const std::filesystem::path& p);
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 /// Cores this process may run on (its affinity mask), at least 1.
 unsigned usable_cores();

@@ -7,6 +7,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_parse.h"
+#include "cgroup/os.h"
 
 using namespace tmfault::cgroup;
 
@@ -314,4 +315,21 @@ TEST_CASE("attribute_oom_kills on v1: own limit when failcnt or the peak says it
     CHECK(attribute_oom_kills(e).foreign.ends_with("the limit of \"/m/p\" ran out "
                                                    "(memory.failcnt +4)"));
   }
+}
+
+TEST_CASE("a file lock has one holder at a time and is free again once its holder is gone") {
+  namespace fs = std::filesystem;
+  fs::path p = fs::temp_directory_path() / ("tmfault-lock-test-" + std::to_string(tmfault::os::process_id()));
+  fs::remove(p);
+  {
+    std::optional<tmfault::os::FileLock> first = tmfault::os::FileLock::try_take(p);
+    REQUIRE(first);
+    CHECK_FALSE(tmfault::os::FileLock::try_take(p));  // held, also within one process
+    tmfault::os::FileLock moved = std::move(*first);
+    first.reset();  // the moved-from one releases nothing
+    CHECK_FALSE(tmfault::os::FileLock::try_take(p));
+  }
+  CHECK(tmfault::os::FileLock::try_take(p));
+  CHECK_FALSE(tmfault::os::FileLock::try_take(fs::path("/nonexistent-dir/lock")));
+  fs::remove(p);
 }

@@ -13,8 +13,6 @@ namespace tmfault {
 namespace fs = std::filesystem;
 namespace {
 
-/// A recording left behind by a run that died before its JVM exited is taken over after this.
-constexpr auto kStaleRecording = std::chrono::minutes(15);
 /// A JobManager shuts down and writes its archive in 2 to 3 s on this kind of machine.
 constexpr std::chrono::milliseconds kRecordingExit{15'000};
 
@@ -33,12 +31,6 @@ std::string jvm_build(const fs::path& java) {
   if (ec) return real.string();
   auto time = fs::last_write_time(lib, ec).time_since_epoch().count();
   return fmt::format("{} {} {}", real.string(), size, time);
-}
-
-bool stale(const fs::path& path) {
-  std::error_code ec;
-  auto t = fs::last_write_time(path, ec);
-  return !ec && fs::file_time_type::clock::now() - t > kStaleRecording;
 }
 
 }  // namespace
@@ -60,7 +52,7 @@ std::string class_data_archive_name(std::string_view jvm_build, const std::vecto
   return fmt::format("{}-{:016x}.jsa", stem.empty() ? "jvm" : stem, h);
 }
 
-ClassDataArchives::ClassDataArchives(fs::path dir) : dir_(std::move(dir)) {}
+ClassDataArchives::ClassDataArchives(const fs::path& dir) : dir_(dir.empty() ? dir : fs::absolute(dir)) {}
 
 ClassDataArchives::Use ClassDataArchives::use(const fs::path& java, const std::vector<std::string>& args) {
   Use u;
@@ -77,12 +69,11 @@ ClassDataArchives::Use ClassDataArchives::use(const fs::path& java, const std::v
     u.flags.push_back("-XX:SharedArchiveFile=" + u.archive.string());
     return u;
   }
-  fs::path claim = fs::path(u.archive).replace_extension(".recording");
-  if (!os::create_exclusive(claim)) {
-    if (!stale(claim)) return {};  // another JVM records this kind right now
-    fs::remove(claim, ec);
-    if (!os::create_exclusive(claim)) return {};
-  }
+  // The locks live beside the archives, so that the archive directory holds archives only.
+  fs::path locks = dir_.string() + "-locks";
+  fs::create_directories(locks, ec);
+  u.claim = os::FileLock::try_take(locks / u.archive.filename().replace_extension(".lock"));
+  if (!u.claim) return {};  // another JVM records this kind right now
   u.recording = fs::path(u.archive).replace_extension(fmt::format(".{}.part", os::process_id()));
   u.flags.push_back("-XX:ArchiveClassesAtExit=" + u.recording.string());
   return u;
@@ -94,13 +85,13 @@ ClassDataArchives::Use ClassDataArchives::use_in(const fs::path& java, std::vect
   return u;
 }
 
-void ClassDataArchives::finish(const Use& u, bool exited) {
+void ClassDataArchives::finish(Use& u, bool exited) {
   if (u.recording.empty()) return;
   std::lock_guard lock(mu_);
   std::error_code ec;
   if (exited && fs::file_size(u.recording, ec) > 0 && !ec) fs::rename(u.recording, u.archive, ec);
   fs::remove(u.recording, ec);
-  fs::remove(fs::path(u.archive).replace_extension(".recording"), ec);
+  u.claim.reset();  // the lock file stays: removing it would let two JVMs lock two files of one name
 }
 
 void ClassDataArchives::end_recording(Use& u, cgroup::Process* jvm, bool interrupted) {

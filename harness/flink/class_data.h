@@ -12,10 +12,12 @@
 // archive that does not fit and then simply starts without one.
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cgroup/os.h"
 #include "cgroup/process.h"
 
 namespace tmfault {
@@ -27,13 +29,15 @@ std::string class_data_archive_name(std::string_view jvm_build, const std::vecto
 
 class ClassDataArchives {
  public:
-  /// Archives are kept in `dir` (made when first needed); an empty `dir` turns them off.
-  explicit ClassDataArchives(std::filesystem::path dir);
+  /// Archives are kept in `dir` (made when first needed; a relative one is made absolute, as the
+  /// JVMs run elsewhere); an empty `dir` turns them off.
+  explicit ClassDataArchives(const std::filesystem::path& dir);
 
   struct Use {
     std::vector<std::string> flags;      ///< for the JVM's command line, before the main class
     std::filesystem::path recording;     ///< where this JVM writes an archive at exit ("" if not)
     std::filesystem::path archive;       ///< where a recording goes when it is complete
+    std::optional<os::FileLock> claim;   ///< held while this JVM records: no other one records
   };
 
   /// For one JVM started as `java args...`: the archive when there is one; else a recording when
@@ -44,7 +48,7 @@ class ClassDataArchives {
   /// Once a JVM that recorded is gone: keeps its archive for the next when it `exited` normally
   /// (a killed one may have left half an archive), and lets the next JVM record when not.
   /// Nothing for a JVM that did not record.
-  void finish(const Use& u, bool exited);
+  void finish(Use& u, bool exited);
   /// Before `jvm` (nullptr: it never started) is killed: one that records is ended the one way
   /// that writes its archive (SIGTERM, then a normal exit within a few seconds) and the archive
   /// kept; when `interrupted`, it is not waited for and its claim is released at once. Nothing

@@ -296,12 +296,8 @@ class RealCluster final : public Cluster {
 class Lanes {
  public:
   Lanes(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, std::function<int()> pick_port,
-        const std::atomic<bool>* stop, fs::path class_data_dir)
-      : dist_(dist),
-        cgroups_(cgroups),
-        pick_port_(std::move(pick_port)),
-        stop_(stop),
-        class_data_(std::move(class_data_dir)) {}
+        const std::atomic<bool>* stop, const fs::path& class_data_dir)
+      : dist_(dist), cgroups_(cgroups), pick_port_(std::move(pick_port)), stop_(stop), class_data_(class_data_dir) {}
   ClassDataArchives* class_data() { return &class_data_; }
   SessionJobManager* lane(const fs::path& run_dir, int n) {
     std::lock_guard lock(mu_);
@@ -326,9 +322,9 @@ class Lanes {
 
 ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
                              std::shared_ptr<const DerivationCache> derivations, std::function<int()> pick_port,
-                             fs::path class_data_dir) {
+                             const fs::path& class_data_dir) {
   if (!pick_port) pick_port = os::free_loopback_port;
-  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port, stop, std::move(class_data_dir));
+  auto lanes = std::make_shared<Lanes>(dist, cgroups, pick_port, stop, class_data_dir);
   return [&dist, &cgroups, stop, pick_port, lanes, derivations = std::move(derivations)](
              const fs::path& dir, int lane, LineHandler on_line) -> std::unique_ptr<Cluster> {
     // out/<run>/<scenario>/<variant>: the lane's session JobManager lives in out/<run>/lanes/<n>

@@ -16,6 +16,6 @@ namespace tmfault {
 /// TaskManager of a JobManager subject) keep class-data archives in `class_data_dir` (empty: none).
 ClusterFactory real_clusters(const FlinkDist& dist, const cgroup::Hierarchy& cgroups, const std::atomic<bool>* stop,
                              std::shared_ptr<const DerivationCache> derivations = nullptr,
-                             std::function<int()> pick_port = {}, std::filesystem::path class_data_dir = {});
+                             std::function<int()> pick_port = {}, const std::filesystem::path& class_data_dir = {});
 
 }  // namespace tmfault
